@@ -1,0 +1,29 @@
+//! The vocabulary of Zijin, shared by every other crate.
+//!
+//! A [`Plan`] has [`Indicator`]s, each with a [`Kind`], a [`Direction`], a
+//! [`Measure`], a [`Baseline`] and a [`Target`] (possibly per region, as
+//! [`RegionTarget`]). Data arrives as [`Observation`]s of an indicator for a
+//! [`RegionCode`] and a [`Period`]; stored observations are
+//! [`ObservationRecord`]s, which add the revision and who imported them.
+//!
+//! Types that carry an invariant (codes, periods) check it once, in their
+//! constructor (`FromStr`/`TryFrom`), so the rest of the code can rely on it.
+//! This crate does no I/O and knows no file format, database or clock.
+
+mod code;
+mod observation;
+mod period;
+mod plan;
+mod region;
+
+pub use code::{CodeError, IndicatorCode, PlanCode, RegionCode};
+pub use observation::{
+    Observation, ObservationRecord, ParseQualifierError, ParseSourceQualityError, Qualifier,
+    SourceQuality,
+};
+pub use period::{ParsePeriodError, Period};
+pub use plan::{
+    Baseline, Binding, Direction, Indicator, Kind, Measure, Plan, PlanError, RegionTarget, Target,
+    TargetValue, Thresholds,
+};
+pub use region::{Region, RegionKind};
