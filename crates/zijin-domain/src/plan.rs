@@ -353,7 +353,7 @@ impl Thresholds {
                 ),
             );
         }
-        if !(self.projection_likely > self.projection_partly) {
+        if self.projection_likely <= self.projection_partly {
             problem(
                 "thresholds",
                 format!(
