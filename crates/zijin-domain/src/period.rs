@@ -243,7 +243,7 @@ mod tests {
 
     #[test]
     fn full_year_sorts_after_its_parts() {
-        let mut periods = vec![
+        let mut periods = [
             Period::Year(2023),
             Period::Quarter(2023, 4),
             Period::Half(2023, 2),
