@@ -1,1 +1,178 @@
-//! placeholder
+//! Zijin's storage: the [`Store`] interface and its two implementations,
+//! [`SqliteStore`] (the default: one file, created on first use) and
+//! [`PostgresStore`] (for larger deployments). [`AnyStore`] picks one at run
+//! time from a path or a URL.
+//!
+//! Only this crate knows SQL. Each backend has its own migrations folder
+//! (`migrations/sqlite`, `migrations/postgres`), run when a store is opened.
+//! Every write is one transaction: a failed write leaves the database as it was.
+//!
+//! Observations are never overwritten: a new value for the same indicator,
+//! region and period is stored as the next revision, and a value identical to
+//! the latest revision is not stored again (importing a file twice changes nothing).
+
+mod any;
+mod postgres;
+mod sqlite;
+
+use std::future::Future;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use zijin_domain::{
+    IndicatorCode, Observation, ObservationRecord, Plan, PlanCode, Region, RegionCode,
+};
+
+pub use any::AnyStore;
+pub use postgres::PostgresStore;
+pub use sqlite::SqliteStore;
+
+/// What can go wrong in storage. These are internal faults or an unreachable
+/// database, not mistakes in the user's data: data is validated before it
+/// reaches the store.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("cannot open the database {location}: {source}")]
+    Open { location: String, source: sqlx::Error },
+    #[error("cannot migrate the database {location}: {source}")]
+    Migrate { location: String, source: sqlx::migrate::MigrateError },
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("the stored {what} is corrupt: {message}")]
+    Corrupt { what: String, message: String },
+    #[error("no plan with code {0} is stored")]
+    UnknownPlan(PlanCode),
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// A plan as stored: a version of the plan document.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoredPlan {
+    pub plan: Plan,
+    /// Versions count from 1 per plan code; loading a changed plan adds a version.
+    pub version: u32,
+    pub loaded_at: DateTime<Utc>,
+    /// The text of the file the plan was loaded from, kept as it was.
+    pub source_text: String,
+}
+
+/// What saving a plan did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum PlanSaved {
+    /// A new plan, or a changed one: stored as this version.
+    NewVersion(u32),
+    /// Identical to the latest stored version; nothing was written.
+    Unchanged(u32),
+}
+
+/// What saving regions did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct RegionsSaved {
+    pub added: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+}
+
+/// One import: a set of observations from one or more files, written together.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportBatch {
+    /// The files read, as given by the user (for the record).
+    pub files: Vec<String>,
+    /// A SHA-256 digest over the files' bytes, hex.
+    pub digest: String,
+    pub imported_by: String,
+    pub imported_at: DateTime<Utc>,
+    pub observations: Vec<Observation>,
+}
+
+/// What an import did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct ImportOutcome {
+    /// The id of the import record; `None` when nothing was new and nothing was written.
+    pub import_id: Option<i64>,
+    /// Keys seen for the first time (revision 1).
+    pub added: usize,
+    /// Keys that had a different latest value (a new revision).
+    pub revised: usize,
+    /// Rows identical to the latest revision; not stored again.
+    pub unchanged: usize,
+}
+
+/// A past import, for the record.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ImportRecord {
+    pub id: i64,
+    pub files: Vec<String>,
+    pub digest: String,
+    pub imported_by: String,
+    pub imported_at: DateTime<Utc>,
+    pub added: usize,
+    pub revised: usize,
+}
+
+/// Which observations to read. Empty lists mean "all".
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ObservationFilter {
+    pub indicators: Vec<IndicatorCode>,
+    pub regions: Vec<RegionCode>,
+}
+
+/// The storage interface. Implemented by [`SqliteStore`] and [`PostgresStore`];
+/// the same scenario test runs against both.
+pub trait Store: Send + Sync {
+    /// `sqlite` or `postgres`.
+    fn backend(&self) -> &'static str;
+
+    /// Stores a plan, as a new version if it differs from the latest stored
+    /// version of the same code, and makes it the active plan.
+    fn save_plan(
+        &self,
+        plan: &Plan,
+        source_text: &str,
+        loaded_at: DateTime<Utc>,
+    ) -> impl Future<Output = Result<PlanSaved>> + Send;
+
+    /// The latest version of the active plan (the one saved or activated last).
+    fn active_plan(&self) -> impl Future<Output = Result<Option<StoredPlan>>> + Send;
+
+    /// The latest version of the plan with this code.
+    fn plan(&self, code: &PlanCode) -> impl Future<Output = Result<Option<StoredPlan>>> + Send;
+
+    /// The latest version of every stored plan, in the order they were first loaded.
+    fn plans(&self) -> impl Future<Output = Result<Vec<StoredPlan>>> + Send;
+
+    /// Makes a stored plan the active one.
+    fn activate_plan(&self, code: &PlanCode) -> impl Future<Output = Result<()>> + Send;
+
+    /// Adds regions that are new and updates the names, kind, parent and note
+    /// of those that exist. Regions are never deleted.
+    fn save_regions(&self, regions: &[Region]) -> impl Future<Output = Result<RegionsSaved>> + Send;
+
+    /// Every region, in the order they were first saved.
+    fn regions(&self) -> impl Future<Output = Result<Vec<Region>>> + Send;
+
+    /// Writes an import in one transaction: each observation becomes revision 1
+    /// of a new key, or the next revision of a key whose latest revision differs,
+    /// or nothing when it equals the latest revision. When nothing is new,
+    /// nothing at all is written, not even the import record.
+    fn import(&self, batch: &ImportBatch) -> impl Future<Output = Result<ImportOutcome>> + Send;
+
+    /// The latest revision of every key matching the filter, ordered by
+    /// indicator, region and period.
+    fn latest_observations(
+        &self,
+        filter: &ObservationFilter,
+    ) -> impl Future<Output = Result<Vec<ObservationRecord>>> + Send;
+
+    /// Every revision of every period of one indicator in one region, ordered
+    /// by period, then revision.
+    fn history(
+        &self,
+        indicator: &IndicatorCode,
+        region: &RegionCode,
+    ) -> impl Future<Output = Result<Vec<ObservationRecord>>> + Send;
+
+    /// Every import, oldest first.
+    fn imports(&self) -> impl Future<Output = Result<Vec<ImportRecord>>> + Send;
+}
