@@ -1,1 +1,271 @@
-fn main() {}
+//! `zijin`: the command-line interface of Zijin (紫金), for a city's
+//! science-and-technology bureau to monitor its plan (规划实施动态监测评估).
+//!
+//! This binary parses arguments, reads and writes files, reads the clock and
+//! prints; everything else happens in `zijin-app`.
+
+mod cli;
+mod render;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+use chrono::Utc;
+use clap::Parser;
+use indicatif::{ProgressBar, ProgressStyle};
+use zijin_app::{Actor, AssessQuery, InputFile, Zijin, demo};
+use zijin_store::{AnyStore, PlanSaved, Store};
+
+use crate::cli::{Cli, Command, Format, PlanCommand, RegionsCommand};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("错误 error: cannot start the async runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("错误 error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<()> {
+    let location = cli.database_location();
+    if let Command::Demo { serve: _ } = &cli.command {
+        return run_demo(&cli, &location).await;
+    }
+    let app = open(&location).await?;
+    let actor = Actor { name: cli.actor_name(), now: Utc::now() };
+    let mut out = std::io::stdout().lock();
+    match &cli.command {
+        Command::Init => {
+            let report = app.init(&actor).await?;
+            writeln!(out, "数据库 database: {location}")?;
+            writeln!(out, "规划 plan {}: {}", report.plan_code, describe_plan_saved(report.plan))?;
+            writeln!(
+                out,
+                "地区 regions: {} added, {} updated, {} unchanged",
+                report.regions.added, report.regions.updated, report.regions.unchanged
+            )?;
+        }
+        Command::Plan { command: PlanCommand::Load { file } } => {
+            let text = read_text(file)?;
+            let (plan, saved) = app.load_plan(&text, &file.display().to_string(), &actor).await?;
+            writeln!(out, "规划 plan {} ({}): {}", plan.code, plan.name_zh, describe_plan_saved(saved))?;
+            writeln!(out, "{} indicators; now the active plan", plan.indicators.len())?;
+        }
+        Command::Plan { command: PlanCommand::Show { format } } => {
+            let stored = app.active_plan().await?;
+            match format {
+                Format::Json => serde_json::to_writer_pretty(&mut out, &stored.plan)?,
+                Format::Csv => render::plan_csv(&mut out, &stored.plan)?,
+                Format::Table => render::plan_table(&mut out, &stored, cli.lang)?,
+            }
+            writeln!(out)?;
+        }
+        Command::Plan { command: PlanCommand::List } => {
+            let plans = app.store().plans().await?;
+            let active = app.store().active_plan().await?.map(|stored| stored.plan.code);
+            for stored in plans {
+                let marker = if Some(&stored.plan.code) == active.as_ref() { "*" } else { " " };
+                writeln!(
+                    out,
+                    "{marker} {} v{} {}–{} {} ({} indicators, loaded {})",
+                    stored.plan.code,
+                    stored.version,
+                    stored.plan.base_year,
+                    stored.plan.target_year,
+                    stored.plan.name_zh,
+                    stored.plan.indicators.len(),
+                    stored.loaded_at.format("%Y-%m-%d %H:%M UTC")
+                )?;
+            }
+        }
+        Command::Regions { command: RegionsCommand::Load { file } } => {
+            let text = read_text(file)?;
+            let saved = app.load_regions(&text, &file.display().to_string()).await?;
+            writeln!(
+                out,
+                "地区 regions: {} added, {} updated, {} unchanged",
+                saved.added, saved.updated, saved.unchanged
+            )?;
+        }
+        Command::Regions { command: RegionsCommand::List { format } } => {
+            let regions = app.regions().await?;
+            render::regions(&mut out, &regions, *format, cli.lang)?;
+        }
+        Command::Import { files, quality } => {
+            let inputs = files
+                .iter()
+                .map(|path| {
+                    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+                    Ok(InputFile { name: path.display().to_string(), bytes })
+                })
+                .collect::<Result<Vec<_>>>()?;
+            let bar = progress_bar(&inputs);
+            let mut progress = |name: &str, done: u64, total: u64| {
+                if let Some(bar) = &bar {
+                    bar.set_message(name.to_owned());
+                    bar.set_length(total);
+                    bar.set_position(done);
+                }
+            };
+            let outcome = app.import_files(&inputs, &actor, *quality, &mut progress).await;
+            if let Some(bar) = bar {
+                bar.finish_and_clear();
+            }
+            let outcome = outcome?;
+            match outcome.import_id {
+                Some(id) => writeln!(
+                    out,
+                    "导入 import #{id}: {} new, {} revised, {} unchanged",
+                    outcome.added, outcome.revised, outcome.unchanged
+                )?,
+                None => writeln!(
+                    out,
+                    "导入 import: nothing new ({} rows identical to the stored values); the database is unchanged",
+                    outcome.unchanged
+                )?,
+            }
+        }
+        Command::Template { region, period, out: path, force } => {
+            if path.exists() && !force {
+                bail!("{} already exists; pass --force to replace it", path.display());
+            }
+            let bytes = app.reporting_workbook(region, *period).await?;
+            std::fs::write(path, bytes).with_context(|| format!("writing {}", path.display()))?;
+            writeln!(out, "报送表 reporting workbook for {region}, {period}: {}", path.display())?;
+        }
+        Command::Assess { as_of, regions, indicators, format } => {
+            let query = AssessQuery { as_of: *as_of, regions: regions.clone(), indicators: indicators.clone() };
+            let report = app.assess(&query).await?;
+            render::assessment(&mut out, &report, *format, cli.lang)?;
+        }
+        Command::History { indicator, region, format } => {
+            let records = app.history(indicator, region).await?;
+            render::history(&mut out, &records, *format, cli.lang)?;
+        }
+        Command::Imports => {
+            for import in app.imports().await? {
+                writeln!(
+                    out,
+                    "#{} {} by {}: {} new, {} revised — {}",
+                    import.id,
+                    import.imported_at.format("%Y-%m-%d %H:%M:%S UTC"),
+                    import.imported_by,
+                    import.added,
+                    import.revised,
+                    import.files.join(", ")
+                )?;
+            }
+        }
+        Command::Demo { .. } => unreachable!("handled above"),
+    }
+    Ok(())
+}
+
+/// `zijin demo`: a fresh demo database, then the assessment of the whole plan.
+async fn run_demo(cli: &Cli, location: &str) -> Result<()> {
+    if !cli::is_postgres(location) {
+        replace_demo_file(Path::new(location)).await?;
+    }
+    let app = open(location).await?;
+    refuse_foreign_data(&app, location).await?;
+    let actor = Actor { name: demo::DEMO_ACTOR.to_owned(), now: Utc::now() };
+    let report = demo::build(&app, &actor).await?;
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "紫金 Zijin 演示 demo — 数据库 database: {location}")?;
+    writeln!(
+        out,
+        "规划 plan: {} ({} 项指标 indicators, {}–{})",
+        report.assessment.plan.name_zh,
+        report.assessment.plan.indicators.len(),
+        report.assessment.plan.base_year,
+        report.assessment.plan.target_year
+    )?;
+    writeln!(
+        out,
+        "公开数据 published figures: {} rows; 合成数据 synthetic district and park data: {} rows (labelled synthetic)",
+        report.published.added + report.published.unchanged,
+        report.synthetic_rows
+    )?;
+    writeln!(out)?;
+    render::demo(&mut out, &report.assessment, cli.lang)?;
+    Ok(())
+}
+
+/// The demo starts from a fresh file, but never deletes a database that holds
+/// anything the demo did not put there.
+async fn replace_demo_file(path: &Path) -> Result<()> {
+    if !path.exists() {
+        return Ok(());
+    }
+    {
+        let app = open(&path.display().to_string()).await?;
+        refuse_foreign_data(&app, &path.display().to_string()).await?;
+    }
+    for suffix in ["", "-wal", "-shm"] {
+        let file = PathBuf::from(format!("{}{suffix}", path.display()));
+        if file.exists() {
+            std::fs::remove_file(&file).with_context(|| format!("removing the old demo database {}", file.display()))?;
+        }
+    }
+    Ok(())
+}
+
+async fn refuse_foreign_data(app: &Zijin<AnyStore>, location: &str) -> Result<()> {
+    let foreign = app
+        .imports()
+        .await?
+        .into_iter()
+        .filter(|import| !import.imported_by.starts_with(demo::DEMO_ACTOR))
+        .count();
+    if foreign > 0 {
+        bail!(
+            "{location} holds {foreign} import(s) not made by the demo; the demo will not touch it. \
+             Run the demo with another --db (the default is zijin-demo.db)."
+        );
+    }
+    Ok(())
+}
+
+async fn open(location: &str) -> Result<Zijin<AnyStore>> {
+    let store = AnyStore::open(location).await.with_context(|| format!("opening the database {}", cli::redact(location)))?;
+    Ok(Zijin::new(store))
+}
+
+fn read_text(path: &Path) -> Result<String> {
+    std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))
+}
+
+fn describe_plan_saved(saved: PlanSaved) -> String {
+    match saved {
+        PlanSaved::NewVersion(version) => format!("stored as version {version}"),
+        PlanSaved::Unchanged(version) => format!("unchanged (version {version})"),
+    }
+}
+
+/// A progress bar on stderr for large imports (over a megabyte); none for
+/// small files or when stderr is not a terminal (indicatif hides it then).
+fn progress_bar(inputs: &[InputFile]) -> Option<ProgressBar> {
+    let total: usize = inputs.iter().map(|input| input.bytes.len()).sum();
+    if total < 1 << 20 {
+        return None;
+    }
+    let bar = ProgressBar::new(0);
+    bar.set_style(
+        ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} ({eta})")
+            .expect("valid progress template")
+            .progress_chars("=> "),
+    );
+    Some(bar)
+}

@@ -1,0 +1,57 @@
+//! The demo: a database with the built-in Nanjing plan, the published city
+//! figures, and synthetic district and park data, assessed at a date where
+//! data exists.
+
+use zijin_domain::{Observation, SourceQuality};
+use zijin_store::{ImportBatch, ImportOutcome, ObservationFilter, Store};
+
+use crate::{Actor, AssessQuery, AssessmentReport, InitReport, InputFile, Result, Zijin, synthetic};
+
+/// The name under which the built-in published figures are imported.
+pub const PUBLISHED_FILE_NAME: &str = "data/nanjing/observations-published.csv";
+
+/// Who the demo's imports are recorded as.
+pub const DEMO_ACTOR: &str = "zijin demo";
+
+/// What [`build`] did.
+#[derive(Debug, Clone)]
+pub struct DemoReport {
+    pub init: InitReport,
+    pub published: ImportOutcome,
+    pub synthetic: ImportOutcome,
+    pub synthetic_rows: usize,
+    pub assessment: AssessmentReport,
+}
+
+/// Loads the plan and regions, imports the published figures, generates and
+/// imports the synthetic district and park data, and assesses the whole plan
+/// at the default date. Idempotent: on a database that already holds the demo,
+/// nothing new is written.
+pub async fn build<S: Store>(app: &Zijin<S>, actor: &Actor) -> Result<DemoReport> {
+    let init = app.init(actor).await?;
+    let published_file = InputFile {
+        name: PUBLISHED_FILE_NAME.to_owned(),
+        bytes: zijin_exchange::NANJING_PUBLISHED.to_vec(),
+    };
+    let published = app
+        .import_files(&[published_file], actor, SourceQuality::Official, &mut |_, _, _| {})
+        .await?;
+
+    let plan = app.active_plan().await?.plan;
+    let regions = app.regions().await?;
+    let city = ObservationFilter { indicators: Vec::new(), regions: vec![plan.region.clone()] };
+    let city_observations: Vec<Observation> =
+        app.store().latest_observations(&city).await?.into_iter().map(|record| record.observation).collect();
+    let generated = synthetic::generate(&plan, &regions, &city_observations, synthetic::DEMO_SEED);
+    let synthetic_rows = generated.len();
+    let batch = ImportBatch {
+        files: vec![format!("synthetic:seed={}", synthetic::DEMO_SEED)],
+        digest: format!("synthetic-v1-seed-{}", synthetic::DEMO_SEED),
+        imported_by: format!("{} (synthetic)", actor.name),
+        imported_at: actor.now,
+        observations: generated,
+    };
+    let synthetic = app.store().import(&batch).await?;
+    let assessment = app.assess(&AssessQuery::default()).await?;
+    Ok(DemoReport { init, published, synthetic, synthetic_rows, assessment })
+}

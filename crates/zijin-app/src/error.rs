@@ -1,0 +1,73 @@
+//! The application's errors. Each says what is wrong and what to do, and
+//! separates the user's mistakes (bad input) from internal faults.
+
+use zijin_domain::{IndicatorCode, Period, RegionCode};
+use zijin_exchange::{ExchangeError, FileError, Problem};
+use zijin_store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("no plan is loaded; run `zijin init` to load the built-in Nanjing plan, or `zijin plan load FILE`")]
+    NoPlan,
+    #[error("there are no observations to assess; import some with `zijin import FILE`")]
+    NoData,
+    #[error("unknown region code {0}; `zijin regions list` shows the codes")]
+    UnknownRegion(RegionCode),
+    #[error("unknown indicator code {0}; `zijin plan show` lists the plan's indicators")]
+    UnknownIndicator(IndicatorCode),
+    #[error("period {period} is outside the plan, which runs from {base_year} to {target_year}")]
+    PeriodOutsidePlan { period: Period, base_year: i32, target_year: i32 },
+    #[error("{file}: the plan refers to regions that are not loaded: {}; load them first with `zijin regions load FILE`", regions.join(", "))]
+    UnknownRegionsInPlan { file: String, regions: Vec<String> },
+    #[error("{file}: these regions name a parent that is neither in the file nor loaded: {}", regions.join(", "))]
+    UnknownParents { file: String, regions: Vec<String> },
+    #[error("{}", problem_list(problems))]
+    InvalidInput { problems: Vec<Problem> },
+    #[error(transparent)]
+    File(#[from] FileError),
+    #[error(transparent)]
+    Exchange(#[from] ExchangeError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl AppError {
+    /// A stable code for the error, for the API and scripts.
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::NoPlan => "no_plan",
+            AppError::NoData => "no_data",
+            AppError::UnknownRegion(_) => "unknown_region",
+            AppError::UnknownIndicator(_) => "unknown_indicator",
+            AppError::PeriodOutsidePlan { .. } => "period_outside_plan",
+            AppError::UnknownRegionsInPlan { .. } => "unknown_regions_in_plan",
+            AppError::UnknownParents { .. } => "unknown_parent_regions",
+            AppError::InvalidInput { .. } => "invalid_input",
+            AppError::File(_) => "invalid_file",
+            AppError::Exchange(_) => "exchange_failed",
+            AppError::Store(_) => "storage_failed",
+        }
+    }
+
+    /// Whether the user can fix this by changing their input (an HTTP 4xx),
+    /// as opposed to an internal fault (5xx).
+    pub fn is_user_error(&self) -> bool {
+        !matches!(self, AppError::Store(_) | AppError::Exchange(_))
+    }
+}
+
+fn problem_list(problems: &[Problem]) -> String {
+    let mut text = format!(
+        "the import was rejected and nothing was written: {} problem{} found\n导入被拒绝，未写入任何数据：发现 {} 个问题",
+        problems.len(),
+        if problems.len() == 1 { "" } else { "s" },
+        problems.len()
+    );
+    for problem in problems {
+        text.push_str("\n  - ");
+        text.push_str(&problem.to_string());
+    }
+    text
+}
+
+pub type Result<T, E = AppError> = std::result::Result<T, E>;

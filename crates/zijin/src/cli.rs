@@ -1,0 +1,221 @@
+//! The command line: commands, options and their help, in English with the Chinese terms.
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use clap::{Parser, Subcommand, ValueEnum};
+use zijin_domain::{IndicatorCode, Period, RegionCode, SourceQuality};
+
+const ABOUT: &str = "Zijin 紫金 — monitor a city's science-and-technology plan (规划实施动态监测评估): \
+load the plan, import the figures districts and parks report (数据报送), and assess every target's \
+progress (序时进度, growth ratio, projection), offline, from one binary.";
+
+#[derive(Debug, Parser)]
+#[command(name = "zijin", version, about = ABOUT, long_about = None)]
+pub struct Cli {
+    /// SQLite database file, created on first use [default: zijin.db; zijin-demo.db for `demo`].
+    #[arg(long, global = true, env = "ZIJIN_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+
+    /// PostgreSQL URL (postgres://user@host/db) for larger deployments; takes precedence over --db.
+    #[arg(long, global = true, env = "ZIJIN_DATABASE_URL", value_name = "URL")]
+    pub database_url: Option<String>,
+
+    /// Language of tables and messages: zh (中文, default) or en.
+    #[arg(long, global = true, value_enum, default_value_t = Lang::Zh)]
+    pub lang: Lang,
+
+    /// Who is importing, for the record [default: $USER].
+    #[arg(long = "by", global = true, value_name = "NAME")]
+    pub imported_by: Option<String>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create the database and load the built-in Nanjing plan and its regions (idempotent). 初始化
+    Init,
+    /// Load, show or list plans (规划).
+    Plan {
+        #[command(subcommand)]
+        command: PlanCommand,
+    },
+    /// Load or list regions (地区: city, districts 区, functional areas, high-tech parks 园区).
+    Regions {
+        #[command(subcommand)]
+        command: RegionsCommand,
+    },
+    /// Import observations (指标数据) from CSV or XLSX files: the tidy layout or filled-in
+    /// reporting workbooks (报送表). All or nothing: any problem in any file and nothing is written.
+    Import {
+        /// The files to import, CSV (UTF-8 or GBK) or XLSX.
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+        /// Source quality (来源质量) for rows that do not give one.
+        #[arg(long, value_parser = parse_source_quality, default_value = "reported")]
+        quality: SourceQuality,
+    },
+    /// Write the reporting workbook (数据报送表) for one region and period, to be filled in and imported.
+    Template {
+        /// Region code (地区代码), e.g. 320115 or NJHZ-03.
+        #[arg(long, value_parser = parse_region)]
+        region: RegionCode,
+        /// Period (期间): 2024, 2024-H1, 2024-Q2 or 2024-11 (January to November).
+        #[arg(long, value_parser = parse_period)]
+        period: Period,
+        /// Where to write the workbook (.xlsx).
+        #[arg(long, value_name = "FILE.xlsx")]
+        out: PathBuf,
+        /// Replace the file if it exists.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Assess progress (评估) of every target at a date: time-elapsed progress (序时进度),
+    /// growth ratio, projection and probability, status and warning light (红黄绿灯).
+    Assess {
+        /// Assessment date (评估日期) [default: when the latest full year's figures are due].
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        as_of: Option<NaiveDate>,
+        /// Only these regions (repeat the option for more).
+        #[arg(long = "region", value_parser = parse_region, value_name = "CODE")]
+        regions: Vec<RegionCode>,
+        /// Only these indicators (repeat the option for more).
+        #[arg(long = "indicator", value_parser = parse_indicator, value_name = "CODE")]
+        indicators: Vec<IndicatorCode>,
+        /// Output format: a readable table, JSON (the API contract) or CSV.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// Every value and revision (修订) of one indicator in one region, with sources.
+    History {
+        #[arg(long, value_parser = parse_indicator)]
+        indicator: IndicatorCode,
+        #[arg(long, value_parser = parse_region)]
+        region: RegionCode,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// List past imports (导入记录).
+    Imports,
+    /// Build a fresh demo database (the Nanjing plan, published city figures, synthetic district and
+    /// park data) and print the assessment of the whole plan. 演示
+    Demo {
+        /// Reserved for serving the dashboard after the demo (not available yet).
+        #[arg(long, hide = true)]
+        serve: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PlanCommand {
+    /// Load a plan file (TOML) and make it the active plan.
+    Load { file: PathBuf },
+    /// Print the active plan: its indicators, baselines, targets and plan sections.
+    Show {
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// List the stored plans (* marks the active one).
+    List,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RegionsCommand {
+    /// Load a regions file (TOML): adds new regions and updates names; never deletes.
+    Load { file: PathBuf },
+    /// List the regions.
+    List {
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
+    Csv,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Lang {
+    Zh,
+    En,
+}
+
+impl Cli {
+    /// The database to open: the PostgreSQL URL if given, else the SQLite file.
+    pub fn database_location(&self) -> String {
+        if let Some(url) = &self.database_url {
+            return url.clone();
+        }
+        let default = match self.command {
+            Command::Demo { .. } => "zijin-demo.db",
+            _ => "zijin.db",
+        };
+        self.db.clone().unwrap_or_else(|| PathBuf::from(default)).display().to_string()
+    }
+
+    pub fn actor_name(&self) -> String {
+        self.imported_by
+            .clone()
+            .or_else(|| std::env::var("USER").ok())
+            .or_else(|| std::env::var("USERNAME").ok())
+            .unwrap_or_else(|| "unknown".to_owned())
+    }
+}
+
+pub fn is_postgres(location: &str) -> bool {
+    location.starts_with("postgres://") || location.starts_with("postgresql://")
+}
+
+/// A location fit to print: the password of a URL is hidden.
+pub fn redact(location: &str) -> String {
+    if !is_postgres(location) {
+        return location.to_owned();
+    }
+    let Some((scheme, rest)) = location.split_once("://") else { return location.to_owned() };
+    match rest.split_once('@') {
+        Some((credentials, host)) if credentials.contains(':') => {
+            let user = credentials.split(':').next().unwrap_or_default();
+            format!("{scheme}://{user}:***@{host}")
+        }
+        _ => location.to_owned(),
+    }
+}
+
+fn parse_region(text: &str) -> Result<RegionCode, String> {
+    RegionCode::new(text).map_err(|error| error.to_string())
+}
+
+fn parse_indicator(text: &str) -> Result<IndicatorCode, String> {
+    IndicatorCode::new(text).map_err(|error| error.to_string())
+}
+
+fn parse_period(text: &str) -> Result<Period, String> {
+    text.parse::<Period>().map_err(|error| error.to_string())
+}
+
+fn parse_source_quality(text: &str) -> Result<SourceQuality, String> {
+    text.parse::<SourceQuality>().map_err(|error| error.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_are_hidden() {
+        assert_eq!(redact("postgres://zijin:secret@db:5432/zijin"), "postgres://zijin:***@db:5432/zijin");
+        assert_eq!(redact("postgres://postgres@127.0.0.1/test"), "postgres://postgres@127.0.0.1/test");
+        assert_eq!(redact("zijin.db"), "zijin.db");
+    }
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+}
