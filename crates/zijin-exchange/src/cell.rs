@@ -164,7 +164,7 @@ pub(crate) fn period_of(cell: &Cell<'_>) -> Option<Period> {
         Cell::Text(text) => text.parse().ok(),
         Cell::Number(number) => {
             let whole = number.fract() == 0.0 && (1900.0..=2200.0).contains(number);
-            whole.then(|| Period::Year(*number as i32))
+            whole.then_some(Period::Year(*number as i32))
         }
         Cell::Date { year, month, .. } => Some(Period::Month(*year, *month)),
         Cell::Empty | Cell::Other(_) => None,

@@ -484,6 +484,10 @@ fn value_hint(text: &str) -> Option<String> {
             break;
         }
     }
+    // A number Rust reads but too large to be finite ("1e999"): no hint.
+    if qualifier.is_none() && rest.parse::<f64>().is_ok() {
+        return None;
+    }
     // A unit written after the number: the number is what is left.
     let number_end = rest
         .char_indices()
@@ -541,6 +545,7 @@ mod tests {
         let hint = value_hint("大约 12").unwrap();
         assert!(hint.contains("12") && hint.contains('~'), "{hint}");
         assert_eq!(value_hint("abc"), None);
+        assert_eq!(value_hint("1e999"), None);
         assert_eq!(value_hint("未公布"), None);
     }
 }

@@ -281,10 +281,9 @@ pub fn parse_plan(text: &str, file_name: &str) -> Result<Plan, FileError> {
     })?;
     let base_year = file.base_year;
     let target_year = file.target_year;
-    let mut spans = Vec::with_capacity(file.indicators.len());
+    let spans = table_extents(text, file.indicators.iter().map(Spanned::span));
     let mut indicators = Vec::with_capacity(file.indicators.len());
     for spanned in file.indicators {
-        spans.push(spanned.span());
         let indicator = spanned.into_inner();
         let direction = indicator.direction;
         indicators.push(Indicator {
@@ -389,6 +388,21 @@ fn validation_problem(
         field: Some(error.field),
         message: error.message,
     }
+}
+
+/// Where each entry of an array of tables is in the text. The span TOML gives
+/// an entry written as `[[indicators]]` covers its header only, so an entry
+/// is taken to run to the next entry (or the end of the text).
+pub(crate) fn table_extents(
+    text: &str,
+    spans: impl Iterator<Item = Range<usize>>,
+) -> Vec<Range<usize>> {
+    let starts: Vec<usize> = spans.map(|span| span.start).collect();
+    starts
+        .iter()
+        .enumerate()
+        .map(|(index, start)| *start..starts.get(index + 1).copied().unwrap_or(text.len()))
+        .collect()
 }
 
 /// The line of `field` within an indicator's table, or the table's first line.

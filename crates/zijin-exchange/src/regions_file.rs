@@ -8,7 +8,7 @@ use toml::Spanned;
 use zijin_domain::{Region, RegionCode, RegionKind};
 
 use crate::error::{FileError, FileKind, FileProblem};
-use crate::plan_file::{find_key_line, line_of, toml_problem};
+use crate::plan_file::{find_key_line, line_of, table_extents, toml_problem};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -61,8 +61,8 @@ pub fn parse_regions_extending(
     let mut problems = Vec::new();
     let mut regions = Vec::with_capacity(file.regions.len());
     let mut lines = Vec::with_capacity(file.regions.len());
-    for spanned in file.regions {
-        let span = spanned.span();
+    let extents = table_extents(text, file.regions.iter().map(Spanned::span));
+    for (spanned, span) in file.regions.into_iter().zip(extents) {
         let region = spanned.into_inner();
         let line = |field: &str| {
             find_key_line(text, span.clone(), field).unwrap_or_else(|| line_of(text, span.start))

@@ -343,6 +343,8 @@ pub(crate) fn read_csv(
     let mut record = csv::StringRecord::new();
     let mut rows: Option<TidyRows<'_, '_>> = None;
     let mut count = 0usize;
+    let mut line = 1usize;
+    let mut counted_to = 0usize;
     loop {
         match reader.read_record(&mut record) {
             Ok(true) => {}
@@ -359,17 +361,23 @@ pub(crate) fn read_csv(
                 break;
             }
         }
-        // Rows are numbered by the line they start on: as a spreadsheet or a
-        // text editor shows them, unless a quoted cell spans lines.
-        let row = record
+        // Rows are numbered by the line they start on, as a spreadsheet or a
+        // text editor shows them (blank lines count; the csv crate skips
+        // them without counting). Lines are counted incrementally.
+        let mut start = record
             .position()
-            .map_or(count + 1, |position| position.line() as usize);
+            .map_or(counted_to, |position| position.byte() as usize);
+        // The csv crate's position is where it started reading, before the
+        // blank lines it skipped; a record itself never starts with a line end.
+        while matches!(text.as_bytes().get(start), Some(b'\n' | b'\r')) {
+            start += 1;
+        }
+        line += count_line_feeds(&text.as_bytes()[counted_to..start]);
+        counted_to = start;
+        let row = line;
         count += 1;
         if count.is_multiple_of(PROGRESS_EVERY_ROWS) {
-            progress(
-                record.position().map_or(0, |position| position.byte()),
-                total,
-            );
+            progress(start as u64, total);
         }
         if record.iter().all(|field| field.trim().is_empty()) {
             continue;
@@ -407,6 +415,11 @@ pub(crate) fn read_csv(
         );
     }
     rows.map(|rows| rows.rows).unwrap_or_default()
+}
+
+/// The number of line feeds in `bytes`.
+fn count_line_feeds(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&byte| byte == b'\n').count()
 }
 
 /// CSV text in UTF-8 (with or without BOM) or GBK, which is what Excel on a
