@@ -7,6 +7,7 @@
 
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use zijin_domain::{Indicator, Observation, Period, Qualifier, Region, SourceQuality};
 
@@ -99,6 +100,58 @@ pub(crate) struct At<'c> {
 /// indicators and the regions, and the period. Small and `Copy`, so that the
 /// duplicate check allocates nothing per row.
 pub(crate) type RowKey = (usize, usize, Period);
+
+/// The rows seen so far in a file, by packed key: the first row of each.
+///
+/// A million-row file makes this map the largest cost of a read, so its
+/// entries are small (a `u64` key packed from the [`RowKey`]) and hashed by
+/// a cheap mixing function rather than SipHash. The keys are indices made
+/// here, not text from the file, so there is nothing to attack.
+pub(crate) type SeenRows = HashMap<u64, usize, BuildHasherDefault<PackedKeyHasher>>;
+
+pub(crate) fn seen_rows(capacity: usize) -> SeenRows {
+    HashMap::with_capacity_and_hasher(capacity, BuildHasherDefault::default())
+}
+
+/// Packs a key into 64 bits: 16 for the indicator, 24 for the region, 24 for
+/// the period (year × 64 + a code for the kind and number of the period).
+fn pack((indicator, region, period): RowKey) -> u64 {
+    let (year, part) = match period {
+        Period::Year(year) => (year, 0),
+        Period::Half(year, half) => (year, 16 + u32::from(half)),
+        Period::Quarter(year, quarter) => (year, 32 + u32::from(quarter)),
+        Period::Month(year, month) => (year, 48 + u32::from(month)),
+    };
+    // Years are 1900 to 2200 (Period's parser), well within 14 bits.
+    let period_code = ((year.clamp(0, 0x3FFF) as u64) << 6) | u64::from(part);
+    ((indicator as u64 & 0xFFFF) << 48) | ((region as u64 & 0xFF_FFFF) << 24) | period_code
+}
+
+/// The 64-bit finaliser of MurmurHash3 over one `u64`: every bit of the key
+/// reaches every bit of the hash, which the bucket index (low bits) needs.
+#[derive(Default)]
+pub(crate) struct PackedKeyHasher(u64);
+
+impl Hasher for PackedKeyHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for byte in bytes {
+            self.0 = (self.0 << 8) ^ u64::from(*byte) ^ (self.0 >> 56);
+        }
+    }
+
+    fn write_u64(&mut self, key: u64) {
+        self.0 = key;
+    }
+
+    fn finish(&self) -> u64 {
+        let mut hash = self.0;
+        hash ^= hash >> 33;
+        hash = hash.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        hash ^= hash >> 33;
+        hash = hash.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+        hash ^ (hash >> 33)
+    }
+}
 
 /// The lookups of one import and the checks of each field.
 pub(crate) struct Checker<'a> {
@@ -381,12 +434,12 @@ impl<'a> Checker<'a> {
     /// Records the key of a row; a problem if the file had it already.
     pub(crate) fn first_time(
         &self,
-        seen: &mut HashMap<RowKey, usize>,
+        seen: &mut SeenRows,
         key: RowKey,
         row: usize,
         problems: &mut Problems<'_>,
     ) -> bool {
-        match seen.entry(key) {
+        match seen.entry(pack(key)) {
             Entry::Vacant(entry) => {
                 entry.insert(row);
                 true
@@ -519,6 +572,27 @@ fn value_hint(text: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn packed_keys_are_distinct() {
+        let mut keys = std::collections::HashSet::new();
+        for indicator in [0, 1, 21, 65_535] {
+            for region in [0, 1, 28, 16_777_215] {
+                for period in [
+                    Period::Year(2020),
+                    Period::Year(2025),
+                    Period::Half(2023, 1),
+                    Period::Half(2023, 2),
+                    Period::Quarter(2023, 1),
+                    Period::Quarter(2023, 4),
+                    Period::Month(2023, 1),
+                    Period::Month(2023, 12),
+                ] {
+                    assert!(keys.insert(pack((indicator, region, period))));
+                }
+            }
+        }
+    }
 
     #[test]
     fn hints_say_where_the_words_go() {

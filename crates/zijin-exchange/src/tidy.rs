@@ -5,12 +5,11 @@
 //! sheet of an XLSX workbook that has a recognised header row.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 
 use calamine::{Data, Range};
 
 use crate::cell::Cell;
-use crate::check::{At, Checker, Problems, RowKey};
+use crate::check::{At, Checker, Problems, SeenRows, seen_rows};
 use crate::problem::{LocatedObservation, Location, column_letter};
 
 /// A column of a tidy file.
@@ -224,7 +223,7 @@ pub(crate) struct TidyRows<'a, 'c> {
     layout: TidyLayout,
     file: &'c str,
     sheet: Option<&'c str>,
-    seen: HashMap<RowKey, usize>,
+    seen: SeenRows,
     pub rows: Vec<LocatedObservation>,
 }
 
@@ -234,14 +233,17 @@ impl<'a, 'c> TidyRows<'a, 'c> {
         layout: TidyLayout,
         file: &'c str,
         sheet: Option<&'c str>,
+        expected_rows: usize,
     ) -> Self {
+        // Sized up front: growing a vector of a million rows copies it
+        // twenty times over.
         TidyRows {
             checker,
             layout,
             file,
             sheet,
-            seen: HashMap::new(),
-            rows: Vec::new(),
+            seen: seen_rows(expected_rows),
+            rows: Vec::with_capacity(expected_rows),
         }
     }
 
@@ -398,7 +400,10 @@ pub(crate) fn read_csv(
                     .enumerate()
                     .map(|(column, text)| (column, Cell::from_text(text)));
                 match TidyLayout::from_header(header, row, problems) {
-                    Some(layout) => rows = Some(TidyRows::new(checker, layout, file, None)),
+                    Some(layout) => {
+                        let expected_rows = count_line_feeds(text.as_bytes());
+                        rows = Some(TidyRows::new(checker, layout, file, None, expected_rows))
+                    }
                     None => return Vec::new(),
                 }
             }
@@ -496,7 +501,7 @@ pub(crate) fn read_sheet(
     ) else {
         return Vec::new();
     };
-    let mut reader = TidyRows::new(checker, layout, file, Some(sheet));
+    let mut reader = TidyRows::new(checker, layout, file, Some(sheet), range.height());
     for (offset, cells) in rows.enumerate() {
         let row = header_row as usize + 2 + offset;
         if offset.is_multiple_of(PROGRESS_EVERY_ROWS) {
