@@ -436,9 +436,10 @@ impl<'a> Checker<'a> {
         &self,
         seen: &mut SeenRows,
         key: RowKey,
-        row: usize,
+        at: At<'_>,
         problems: &mut Problems<'_>,
     ) -> bool {
+        let row = at.row;
         match seen.entry(pack(key)) {
             Entry::Vacant(entry) => {
                 entry.insert(row);
@@ -449,7 +450,7 @@ impl<'a> Checker<'a> {
                 let first_row = *entry.get();
                 problems.add(
                     Some(row),
-                    None,
+                    Some(at.column),
                     format!(
                         "{} / {} / {}",
                         self.indicator_at(indicator).code,

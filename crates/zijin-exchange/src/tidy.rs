@@ -139,6 +139,8 @@ fn accepted_names() -> String {
 pub(crate) struct TidyLayout {
     columns: [Option<usize>; 9],
     labels: [String; 9],
+    /// The columns of the key, for duplicate rows: `A, B, C (指标 indicator, …)`.
+    key_label: String,
 }
 
 impl TidyLayout {
@@ -206,7 +208,18 @@ impl TidyLayout {
             );
             return None;
         }
-        Some(TidyLayout { columns, labels })
+        let key_fields = [Field::Indicator, Field::Region, Field::Period];
+        let key_letters: Vec<String> = key_fields
+            .iter()
+            .filter_map(|field| columns[field.index()].map(column_letter))
+            .collect();
+        let key_names: Vec<&str> = key_fields.iter().map(|field| field.label()).collect();
+        let key_label = format!("{} ({})", key_letters.join(", "), key_names.join(", "));
+        Some(TidyLayout {
+            columns,
+            labels,
+            key_label,
+        })
     }
 
     fn at(&self, field: Field, row: usize) -> At<'_> {
@@ -287,7 +300,15 @@ impl<'a, 'c> TidyRows<'a, 'c> {
             return;
         };
         let key = (indicator, region, period);
-        if !checker.first_time(&mut self.seen, key, row, problems) {
+        if !checker.first_time(
+            &mut self.seen,
+            key,
+            At {
+                row,
+                column: &layout.key_label,
+            },
+            problems,
+        ) {
             return;
         }
         let (Some(value), Some(qualifier), Some(quality), true) =
@@ -339,6 +360,7 @@ pub(crate) fn read_csv(
     let total = text.len() as u64;
     progress(0, total);
     let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter(&text))
         .has_headers(false)
         .flexible(true)
         .from_reader(text.as_bytes());
@@ -420,6 +442,25 @@ pub(crate) fn read_csv(
         );
     }
     rows.map(|rows| rows.rows).unwrap_or_default()
+}
+
+/// The delimiter of a CSV file: a comma, unless the first line has none but
+/// has tabs (text pasted from Excel) or semicolons (Excel in locales that
+/// write decimal commas).
+fn delimiter(text: &str) -> u8 {
+    let first_line = text
+        .lines()
+        .find(|line| !line.trim().is_empty())
+        .unwrap_or_default();
+    let count = |delimiter: char| first_line.matches(delimiter).count();
+    let (commas, tabs, semicolons) = (count(','), count('\t'), count(';'));
+    if commas == 0 && tabs > 0 && tabs >= semicolons {
+        b'\t'
+    } else if commas == 0 && semicolons > 0 {
+        b';'
+    } else {
+        b','
+    }
 }
 
 /// The number of line feeds in `bytes`.

@@ -131,6 +131,16 @@ fn other_accepted_headers_and_blank_lines() {
 }
 
 #[test]
+fn tab_and_semicolon_separated_files() {
+    let tabs = "indicator\tregion\tperiod\tvalue\nrd_intensity\t320100\t2023\t3.9\n";
+    let rows = read_ok("pasted.txt", tabs.as_bytes());
+    assert_eq!(rows[0].observation.value, 3.9);
+    let semicolons = "indicator;region;period;value;note\ngdp;320100;2023;17421.4;a, b\n";
+    let rows = read_ok("semicolons.csv", semicolons.as_bytes());
+    assert_eq!(rows[0].observation.note.as_deref(), Some("a, b"));
+}
+
+#[test]
 fn gbk_encoded_csv() {
     let text = "指标,地区,时期,值,来源\nhigh_tech_enterprises,320115,2023,2100,江宁区科技局年报\n";
     let (bytes, _, unmappable) = encoding_rs::GBK.encode(text);
