@@ -31,8 +31,10 @@ const OLE_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 
 /// Reads and checks one observation file: a tidy CSV, a tidy XLSX, or a
 /// reporting workbook written by [`crate::write_reporting_workbook`]. The
-/// format is recognised by the content (an XLSX file is a ZIP archive) and
-/// the file name (an `.xlsx` name that is not a ZIP archive is a problem).
+/// format is recognised by the content (an XLSX file is a ZIP archive, an old
+/// `.xls` file an OLE file) and the file name (an `.xlsx` name that is not a
+/// ZIP archive is a problem). Anything else is read as CSV, including the
+/// text files some systems export under an `.xls` name.
 ///
 /// Every problem of the file is returned, never only the first. `progress`
 /// is called now and then with (done, total): bytes for CSV, rows for XLSX.
@@ -47,7 +49,7 @@ pub fn read_observations(
     let lower_name = file_name.to_lowercase();
     let rows = if bytes.starts_with(ZIP_MAGIC) {
         read_workbook(file_name, bytes, &checker, progress, &mut problems)
-    } else if bytes.starts_with(OLE_MAGIC) || lower_name.ends_with(".xls") {
+    } else if bytes.starts_with(OLE_MAGIC) {
         problems.add(
             None,
             None,

@@ -359,8 +359,10 @@ pub(crate) fn read_csv(
     };
     let total = text.len() as u64;
     progress(0, total);
+    let delimiter = delimiter(&text);
+    let header_index = csv_header_index(&text, delimiter);
     let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter(&text))
+        .delimiter(delimiter)
         .has_headers(false)
         .flexible(true)
         .from_reader(text.as_bytes());
@@ -403,7 +405,8 @@ pub(crate) fn read_csv(
         if count.is_multiple_of(PROGRESS_EVERY_ROWS) {
             progress(start as u64, total);
         }
-        if record.iter().all(|field| field.trim().is_empty()) {
+        // Title lines above the header are not data.
+        if count <= header_index || record.iter().all(|field| field.trim().is_empty()) {
             continue;
         }
         match &mut rows {
@@ -466,6 +469,25 @@ fn delimiter(text: &str) -> u8 {
 /// The number of line feeds in `bytes`.
 fn count_line_feeds(bytes: &[u8]) -> usize {
     bytes.iter().filter(|&&byte| byte == b'\n').count()
+}
+
+/// How many records come before the header: the first record among the
+/// first few with at least two recognised column names is the header, so
+/// that title lines above it (a sheet saved as CSV) are skipped. Without such
+/// a record, the first non-empty record is the header, and its problems say
+/// which names are accepted.
+fn csv_header_index(text: &str, delimiter: u8) -> usize {
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    reader
+        .records()
+        .take(HEADER_SEARCH_ROWS as usize)
+        .map_while(Result::ok)
+        .position(|record| TidyLayout::recognised_count(record.iter().map(Cell::from_text)) >= 2)
+        .unwrap_or(0)
 }
 
 /// CSV text in UTF-8 (with or without BOM) or GBK, which is what Excel on a

@@ -141,6 +141,20 @@ fn tab_and_semicolon_separated_files() {
 }
 
 #[test]
+fn title_lines_above_the_header_of_a_csv() {
+    let text = "南京市科技指标报送\n导出日期 2024-03-01,,,\n指标,地区,期间,数值\ngdp,320100,2023,17421.4\n";
+    let rows = read_ok("titled.csv", text.as_bytes());
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].location.row, 4);
+}
+
+#[test]
+fn a_text_export_named_xls_is_read_as_csv() {
+    let text = "indicator\tregion\tperiod\tvalue\ngdp\t320100\t2023\t17421.4\n";
+    assert_eq!(read_ok("export.xls", text.as_bytes()).len(), 1);
+}
+
+#[test]
 fn gbk_encoded_csv() {
     let text = "指标,地区,时期,值,来源\nhigh_tech_enterprises,320115,2023,2100,江宁区科技局年报\n";
     let (bytes, _, unmappable) = encoding_rs::GBK.encode(text);
