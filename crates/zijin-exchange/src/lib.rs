@@ -2,8 +2,9 @@
 //! types of `zijin-domain`.
 //!
 //! - **Plan and region files** (TOML, the format is documented in
-//!   `data/README.md`): [`parse_plan`] reads a [`Plan`] and runs
-//!   [`Plan::validate`]; [`parse_regions`] reads the [`Region`]s and checks
+//!   `data/README.md`): [`parse_plan`] reads a [`Plan`](zijin_domain::Plan) and runs
+//!   [`Plan::validate`](zijin_domain::Plan::validate); [`parse_regions`] reads the
+//!   [`Region`](zijin_domain::Region)s and checks
 //!   that codes are unique and parents exist. Both fail with a [`FileError`]
 //!   that lists every [`FileProblem`] with its line.
 //! - **Observation files**: [`read_observations`] detects the format (tidy CSV
@@ -38,10 +39,6 @@ pub use plan_file::parse_plan;
 pub use problem::{LocatedObservation, Location, Problem, column_letter};
 pub use regions_file::{parse_regions, parse_regions_extending};
 pub use reporting::{REPORTING_MARKER, REPORTING_SHEET, write_reporting_workbook};
-
-// Re-exported so that the documentation links above resolve.
-#[doc(no_inline)]
-pub use zijin_domain::{Plan, Region};
 
 /// The built-in plan: 南京市“十四五”科技创新规划 (`data/nanjing/plan.toml`).
 pub const NANJING_PLAN: &str = include_str!("../../../data/nanjing/plan.toml");

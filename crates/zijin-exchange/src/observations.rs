@@ -1,6 +1,7 @@
 //! Reading observation files of any supported format, and finding the same
 //! observation key in several rows or files.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 use std::io::Cursor;
@@ -8,6 +9,7 @@ use std::io::Cursor;
 use calamine::{Reader, Xlsx};
 use zijin_domain::{IndicatorCode, Period, Plan, Region, RegionCode, SourceQuality};
 
+use crate::cell::Cell;
 use crate::check::{Checker, Problems};
 use crate::problem::{LocatedObservation, Location, Problem};
 use crate::{reporting, tidy};
@@ -130,11 +132,7 @@ fn read_workbook(
         if let Some(first) = range.rows().next() {
             let text: Vec<String> = first
                 .iter()
-                .filter_map(|data| {
-                    crate::cell::Cell::from_data(data)
-                        .text()
-                        .map(|t| t.into_owned())
-                })
+                .filter_map(|data| Cell::from_data(data).text().map(Cow::into_owned))
                 .collect();
             first_rows.push(format!("{sheet}: {}", text.join(", ")));
         }
