@@ -1,0 +1,124 @@
+//! The arithmetic of the readings: compound growth and the log-linear
+//! projection with its prediction interval.
+
+use statrs::distribution::{ContinuousCDF, StudentsT};
+
+/// `CAGR(a, b, n) = (b / a)^(1/n) − 1`, the compound annual growth rate from
+/// `a` to `b` over `n` years. `None` when it is undefined: `n <= 0`, `a = 0`,
+/// or `a` and `b` of opposite signs.
+pub fn cagr(from: f64, to: f64, years: f64) -> Option<f64> {
+    if years <= 0.0 || from == 0.0 || from * to < 0.0 {
+        return None;
+    }
+    let rate = (to / from).powf(1.0 / years) - 1.0;
+    rate.is_finite().then_some(rate)
+}
+
+/// The result of fitting `ln y = a + b t` and predicting at the target year.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct LogLinearFit {
+    /// `ln ŷT`, the fitted log value at the target year.
+    pub predicted_log: f64,
+    /// The standard error of a prediction at the target year; zero for a perfect fit.
+    pub standard_error: f64,
+    /// Degrees of freedom, `n − 2`.
+    pub degrees_of_freedom: f64,
+}
+
+/// Ordinary least squares of `ln y` on `t` over `points` (at least three, all
+/// `y > 0`, distinct times), predicting at `target_time`.
+pub(crate) fn log_linear_fit(points: &[(f64, f64)], target_time: f64) -> Option<LogLinearFit> {
+    let n = points.len();
+    if n < 3 || points.iter().any(|&(_, value)| value <= 0.0) {
+        return None;
+    }
+    let count = n as f64;
+    let mean_t = points.iter().map(|&(time, _)| time).sum::<f64>() / count;
+    let logs: Vec<f64> = points.iter().map(|&(_, value)| value.ln()).collect();
+    let mean_log = logs.iter().sum::<f64>() / count;
+    let sxx: f64 = points
+        .iter()
+        .map(|&(time, _)| (time - mean_t).powi(2))
+        .sum();
+    if sxx <= 0.0 {
+        return None;
+    }
+    let sxy: f64 = points
+        .iter()
+        .zip(&logs)
+        .map(|(&(time, _), log)| (time - mean_t) * (log - mean_log))
+        .sum();
+    let slope = sxy / sxx;
+    let intercept = mean_log - slope * mean_t;
+    let residual_sum: f64 = points
+        .iter()
+        .zip(&logs)
+        .map(|(&(time, _), log)| (log - (intercept + slope * time)).powi(2))
+        .sum();
+    let degrees_of_freedom = count - 2.0;
+    let residual_sd = (residual_sum / degrees_of_freedom).sqrt();
+    let standard_error =
+        residual_sd * (1.0 + 1.0 / count + (target_time - mean_t).powi(2) / sxx).sqrt();
+    Some(LogLinearFit {
+        predicted_log: intercept + slope * target_time,
+        standard_error,
+        degrees_of_freedom,
+    })
+}
+
+/// The probability that the value at the target year reaches `target` in the
+/// wanted direction (`direction` +1 or −1), from the fit's prediction
+/// interval: `1 − F(k)((ln yT − ln ŷT) / se)` for +1, `F(k)(…)` for −1. A
+/// perfect fit (zero standard error) gives 1 or 0.
+pub(crate) fn probability_of_reaching(
+    fit: &LogLinearFit,
+    target: f64,
+    direction: f64,
+) -> Option<f64> {
+    if target <= 0.0 {
+        return None;
+    }
+    let distance = target.ln() - fit.predicted_log;
+    if fit.standard_error == 0.0 {
+        let reached = direction * -distance >= 0.0;
+        return Some(if reached { 1.0 } else { 0.0 });
+    }
+    let student = StudentsT::new(0.0, 1.0, fit.degrees_of_freedom).ok()?;
+    let below = student.cdf(distance / fit.standard_error);
+    Some(if direction > 0.0 { 1.0 - below } else { below })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cagr_matches_the_definition() {
+        // 6507 → 20000 over five years needs 25.2% a year (the method's example).
+        let rate = cagr(6507.0, 20000.0, 5.0).unwrap();
+        assert!((rate - 0.2518).abs() < 5e-5, "{rate}");
+        assert_eq!(
+            cagr(100.0, 121.0, 2.0).map(|r| (r * 1e9).round() / 1e9),
+            Some(0.1)
+        );
+        assert_eq!(cagr(0.0, 1.0, 1.0), None);
+        assert_eq!(cagr(-1.0, 1.0, 1.0), None);
+        assert_eq!(cagr(1.0, 2.0, 0.0), None);
+    }
+
+    #[test]
+    fn a_perfect_exponential_has_no_error() {
+        let points: Vec<(f64, f64)> = (0..4)
+            .map(|i| (2020.0 + f64::from(i), 100.0 * 1.1f64.powi(i)))
+            .collect();
+        let fit = log_linear_fit(&points, 2025.0).unwrap();
+        assert!((fit.predicted_log - (100.0 * 1.1f64.powi(5)).ln()).abs() < 1e-9);
+        assert!(fit.standard_error < 1e-9);
+    }
+
+    #[test]
+    fn fewer_than_three_points_or_non_positive_values_give_no_fit() {
+        assert!(log_linear_fit(&[(2020.0, 1.0), (2021.0, 2.0)], 2025.0).is_none());
+        assert!(log_linear_fit(&[(2020.0, 1.0), (2021.0, 0.0), (2022.0, 2.0)], 2025.0).is_none());
+    }
+}
