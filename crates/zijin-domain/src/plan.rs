@@ -453,6 +453,10 @@ impl Indicator {
                 "a cumulative target counts flows after the base year; it takes no baseline"
                     .to_owned(),
             ),
+            Kind::Cumulative if self.direction == Direction::Lower => problem(
+                "direction",
+                "a cumulative target is a total to reach; \"lower is better\" is not supported for it".to_owned(),
+            ),
             Kind::Growth if self.baseline.is_none() && self.target.is_some() => problem(
                 "baseline",
                 "a growth target needs the base-year level to compute growth from".to_owned(),
