@@ -19,8 +19,6 @@ pub enum AppError {
     PeriodOutsidePlan { period: Period, base_year: i32, target_year: i32 },
     #[error("{file}: the plan refers to regions that are not loaded: {}; load them first with `zijin regions load FILE`", regions.join(", "))]
     UnknownRegionsInPlan { file: String, regions: Vec<String> },
-    #[error("{file}: these regions name a parent that is neither in the file nor loaded: {}", regions.join(", "))]
-    UnknownParents { file: String, regions: Vec<String> },
     #[error("{}", problem_list(problems))]
     InvalidInput { problems: Vec<Problem> },
     #[error(transparent)]
@@ -41,7 +39,6 @@ impl AppError {
             AppError::UnknownIndicator(_) => "unknown_indicator",
             AppError::PeriodOutsidePlan { .. } => "period_outside_plan",
             AppError::UnknownRegionsInPlan { .. } => "unknown_regions_in_plan",
-            AppError::UnknownParents { .. } => "unknown_parent_regions",
             AppError::InvalidInput { .. } => "invalid_input",
             AppError::File(_) => "invalid_file",
             AppError::Exchange(_) => "exchange_failed",

@@ -120,23 +120,11 @@ impl<S: Store> Zijin<S> {
         Ok((plan, saved))
     }
 
-    /// Parses and stores a regions file (adds new regions, updates names).
+    /// Parses and stores a regions file (adds new regions, updates names). A
+    /// parent may be in the file or already stored.
     pub async fn load_regions(&self, text: &str, file_name: &str) -> Result<RegionsSaved> {
-        let regions = zijin_exchange::parse_regions(text, file_name)?;
         let existing = self.store.regions().await?;
-        let mut unknown_parents = Vec::new();
-        for region in &regions {
-            if let Some(parent) = &region.parent {
-                let in_file = regions.iter().any(|other| &other.code == parent);
-                let stored = existing.iter().any(|other| &other.code == parent);
-                if !in_file && !stored {
-                    unknown_parents.push(format!("{} (parent {parent})", region.code));
-                }
-            }
-        }
-        if !unknown_parents.is_empty() {
-            return Err(AppError::UnknownParents { file: file_name.to_owned(), regions: unknown_parents });
-        }
+        let regions = zijin_exchange::parse_regions_extending(text, file_name, &existing)?;
         Ok(self.store.save_regions(&regions).await?)
     }
 
