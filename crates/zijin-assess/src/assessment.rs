@@ -257,6 +257,8 @@ pub struct Diagnostic {
 pub enum DiagnosticCode {
     /// No observation up to the assessment date.
     NoObservation,
+    /// Observations after the plan's target year are outside the plan and not read.
+    AfterTargetYear,
     /// No observation for the last period whose figures were due.
     StaleObservation,
     /// No baseline: completion is read as `y / yT`, and no growth can be computed from it.

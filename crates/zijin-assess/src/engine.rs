@@ -2,7 +2,7 @@
 
 use chrono::{Datelike, Months, NaiveDate};
 use zijin_domain::{
-    Indicator, Kind, Measure, Observation, Period, Plan, Qualifier, Target, Thresholds,
+    Indicator, Kind, Measure, Observation, Period, Plan, Qualifier, RegionCode, Target, Thresholds,
 };
 
 use crate::Subject;
@@ -15,7 +15,26 @@ use crate::statistics::{cagr, log_linear_fit, probability_of_reaching};
 /// Assesses one indicator in one region at `as_of`: the three readings, the
 /// statuses, the light and the diagnostics.
 pub fn assess(subject: &Subject<'_>, as_of: NaiveDate) -> Assessment {
-    let mut reader = Reader::new(subject, as_of);
+    let observations = subject.observations.iter().collect();
+    assess_observations(
+        subject.plan,
+        subject.indicator,
+        subject.region,
+        observations,
+        as_of,
+    )
+}
+
+/// [`assess`] over borrowed observations, so that a whole plan is assessed
+/// without copying them.
+pub(crate) fn assess_observations<'a>(
+    plan: &'a Plan,
+    indicator: &'a Indicator,
+    region: &RegionCode,
+    observations: Vec<&'a Observation>,
+    as_of: NaiveDate,
+) -> Assessment {
+    let mut reader = Reader::new(plan, indicator, region, observations, as_of);
     reader.read();
     reader.assessment
 }
@@ -35,26 +54,31 @@ struct Reader<'a> {
 }
 
 impl<'a> Reader<'a> {
-    fn new(subject: &Subject<'a>, as_of: NaiveDate) -> Self {
-        let mut all: Vec<&Observation> = subject.observations.iter().collect();
+    fn new(
+        plan: &'a Plan,
+        indicator: &'a Indicator,
+        region: &RegionCode,
+        mut all: Vec<&'a Observation>,
+        as_of: NaiveDate,
+    ) -> Self {
         all.sort_by_key(|observation| observation.period);
         let visible = all
             .iter()
             .copied()
             .filter(|observation| observation.period.end_date() <= as_of)
+            .filter(|observation| observation.period.year() <= plan.target_year)
             .collect();
-        let indicator = subject.indicator;
         Reader {
-            plan: subject.plan,
+            plan,
             indicator,
-            is_plan_region: subject.region == &subject.plan.region,
+            is_plan_region: region == &plan.region,
             all,
             visible,
             direction: indicator.direction.sign(),
-            thresholds: subject.plan.thresholds,
+            thresholds: plan.thresholds,
             assessment: Assessment {
                 indicator: indicator.code.clone(),
-                region: subject.region.clone(),
+                region: region.clone(),
                 as_of,
                 kind: indicator.kind,
                 unit: indicator.unit.clone(),
@@ -78,9 +102,20 @@ impl<'a> Reader<'a> {
                 growth_status: None,
                 projection_status: None,
                 light: None,
-                thresholds: subject.plan.thresholds,
+                thresholds: plan.thresholds,
                 diagnostics: Vec::new(),
             },
+        }
+    }
+
+    fn note_after_target_year(&mut self, count: usize) {
+        if count > 0 {
+            let year = self.plan.target_year;
+            self.note(
+                DiagnosticCode::AfterTargetYear,
+                format!("有 {count} 个 {year} 年以后的观测值不在规划期内，未使用"),
+                format!("{count} observation(s) after the plan's target year {year} are outside the plan and not read"),
+            );
         }
     }
 
@@ -95,6 +130,13 @@ impl<'a> Reader<'a> {
     }
 
     fn read(&mut self) {
+        let target_year = self.plan.target_year;
+        let after_target_year = self
+            .all
+            .iter()
+            .filter(|observation| observation.period.year() > target_year)
+            .count();
+        self.note_after_target_year(after_target_year);
         let (baseline, target) = self.baseline_and_target();
         self.assessment.baseline = baseline;
         self.assessment.target = target;
@@ -232,8 +274,10 @@ impl<'a> Reader<'a> {
                     city_target.value,
                     f64::from(city_target.year - city_baseline.year),
                 );
-                let rate =
-                    yearly.map_or_else(|| "—".to_owned(), |rate| format!("{:.1}%", rate * 100.0));
+                let rate = yearly.map_or_else(
+                    || "—".to_owned(),
+                    |rate| format!("{}%", tenths(rate * 100.0)),
+                );
                 self.note(
                     DiagnosticCode::ImpliedTarget,
                     format!(
@@ -374,10 +418,16 @@ impl<'a> Reader<'a> {
             None => {
                 self.note(
                     DiagnosticCode::NoBaseline,
-                    "无基期值：完成度按 最新值/目标值 计算，不计算增长比".to_owned(),
-                    "no baseline: completion is read as latest / target, and there is no growth ratio".to_owned(),
+                    "无基期值：完成度按 最新值与目标值之比 计算，不计算增长比".to_owned(),
+                    "no baseline: completion is read as the ratio of the latest value to the target (target / latest when lower is better), and there is no growth ratio".to_owned(),
                 );
-                (target_value != 0.0).then(|| y / target_value)
+                // Without a baseline, completion is how close the value is to
+                // the target: y / yT when higher is better, yT / y when lower is.
+                if d > 0.0 {
+                    (target_value != 0.0).then(|| y / target_value)
+                } else {
+                    (y != 0.0).then(|| target_value / y)
+                }
             }
         };
         self.set_time_reading(completion, elapsed, achieved);
@@ -447,14 +497,14 @@ impl<'a> Reader<'a> {
                     self.note(
                         DiagnosticCode::ProjectionFromFirstObservation,
                         format!(
-                            "无基期值：按 {} 以来的年均增速 {:.1}% 预测",
+                            "无基期值：按 {} 以来的年均增速 {}% 预测",
                             first.period,
-                            growth * 100.0
+                            tenths(growth * 100.0)
                         ),
                         format!(
-                            "no baseline: projected at the growth since {}, {:.1}% a year",
+                            "no baseline: projected at the growth since {}, {}% a year",
                             first.period,
-                            growth * 100.0
+                            tenths(growth * 100.0)
                         ),
                     );
                     self.set_projection(projected, projected / target_value);
@@ -704,7 +754,7 @@ impl<'a> Reader<'a> {
         let Some(fit) = log_linear_fit(&points, target_time) else {
             return;
         };
-        if fit.standard_error == 0.0 {
+        if fit.is_perfect() {
             self.note(
                 DiagnosticCode::PerfectFit,
                 "数据点完全落在拟合曲线上，概率为 0 或 1".to_owned(),
@@ -735,6 +785,7 @@ impl<'a> Reader<'a> {
     }
 
     fn time_band(&self, gap: f64) -> TimeStatus {
+        let gap = snap(gap);
         let thresholds = &self.thresholds;
         if gap >= thresholds.ahead_gap {
             TimeStatus::Ahead
@@ -748,6 +799,7 @@ impl<'a> Reader<'a> {
     }
 
     fn growth_band(&self, ratio: f64) -> GrowthStatus {
+        let ratio = snap(ratio);
         if ratio >= self.thresholds.growth_on_track {
             GrowthStatus::OnTrack
         } else if ratio >= self.thresholds.growth_moderate {
@@ -760,6 +812,7 @@ impl<'a> Reader<'a> {
     }
 
     fn projection_band(&self, ratio: f64) -> ProjectionStatus {
+        let ratio = snap(ratio);
         if ratio >= self.thresholds.projection_likely {
             ProjectionStatus::Likely
         } else if ratio >= self.thresholds.projection_partly {
@@ -882,8 +935,25 @@ fn target_used(target: Target) -> TargetUsed {
     }
 }
 
+/// Rounds away the last bits of floating-point noise before a value is
+/// compared with a threshold, so that a gap of exactly −10 computed as
+/// −9.999999999999998 falls on the side the method means.
+fn snap(value: f64) -> f64 {
+    (value * 1e9).round() / 1e9
+}
+
 fn close(a: f64, b: f64) -> bool {
     (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0)
+}
+
+/// A number for a message with one decimal (25.2).
+fn tenths(value: f64) -> String {
+    let rounded = (value * 10.0).round() / 10.0;
+    if rounded.fract() == 0.0 {
+        format!("{rounded}.0")
+    } else {
+        rounded.to_string()
+    }
 }
 
 /// A number for a message: at most four decimals, no trailing zeros.

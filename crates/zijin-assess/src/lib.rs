@@ -23,7 +23,7 @@ mod assessment;
 mod engine;
 mod statistics;
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
 use zijin_domain::{IndicatorCode, Observation, Plan, RegionCode};
@@ -53,12 +53,17 @@ pub struct Subject<'a> {
 /// Order: the plan's indicator order; within an indicator the plan's region
 /// first, then the other regions by code.
 pub fn assess_plan(plan: &Plan, observations: &[Observation], as_of: NaiveDate) -> Vec<Assessment> {
-    let mut grouped: HashMap<(&IndicatorCode, &RegionCode), Vec<Observation>> = HashMap::new();
+    // One pass groups the observations by indicator, then region (sorted by
+    // code), without copying them.
+    let mut grouped: HashMap<&IndicatorCode, BTreeMap<&RegionCode, Vec<&Observation>>> =
+        HashMap::new();
     for observation in observations {
         grouped
-            .entry((&observation.indicator, &observation.region))
+            .entry(&observation.indicator)
             .or_default()
-            .push(observation.clone());
+            .entry(&observation.region)
+            .or_default()
+            .push(observation);
     }
     let mut assessments = Vec::new();
     for indicator in plan
@@ -66,26 +71,26 @@ pub fn assess_plan(plan: &Plan, observations: &[Observation], as_of: NaiveDate) 
         .iter()
         .filter(|indicator| !indicator.is_auxiliary())
     {
-        let mut regions: BTreeSet<&RegionCode> = grouped
-            .keys()
-            .filter(|(code, _)| *code == &indicator.code)
-            .map(|(_, region)| *region)
-            .collect();
-        regions.extend(indicator.region_targets.iter().map(|target| &target.region));
-        regions.remove(&plan.region);
-        let ordered = std::iter::once(&plan.region).chain(regions);
-        for region in ordered {
-            let observations = grouped
-                .get(&(&indicator.code, region))
-                .map(Vec::as_slice)
-                .unwrap_or_default();
-            let subject = Subject {
+        let mut by_region = grouped.remove(&indicator.code).unwrap_or_default();
+        for target in &indicator.region_targets {
+            by_region.entry(&target.region).or_default();
+        }
+        let own = by_region.remove(&plan.region).unwrap_or_default();
+        assessments.push(engine::assess_observations(
+            plan,
+            indicator,
+            &plan.region,
+            own,
+            as_of,
+        ));
+        for (region, observations) in by_region {
+            assessments.push(engine::assess_observations(
                 plan,
                 indicator,
                 region,
                 observations,
-            };
-            assessments.push(assess(&subject, as_of));
+                as_of,
+            ));
         }
     }
     assessments

@@ -25,6 +25,14 @@ pub(crate) struct LogLinearFit {
     pub degrees_of_freedom: f64,
 }
 
+impl LogLinearFit {
+    /// Whether the points lie on the fitted curve up to floating-point noise:
+    /// then the prediction interval has no width and the probability is 0 or 1.
+    pub fn is_perfect(&self) -> bool {
+        self.standard_error <= 1e-9
+    }
+}
+
 /// Ordinary least squares of `ln y` on `t` over `points` (at least three, all
 /// `y > 0`, distinct times), predicting at `target_time`.
 pub(crate) fn log_linear_fit(points: &[(f64, f64)], target_time: f64) -> Option<LogLinearFit> {
@@ -79,8 +87,8 @@ pub(crate) fn probability_of_reaching(
         return None;
     }
     let distance = target.ln() - fit.predicted_log;
-    if fit.standard_error == 0.0 {
-        let reached = direction * -distance >= 0.0;
+    if fit.is_perfect() {
+        let reached = direction * -distance >= -1e-9;
         return Some(if reached { 1.0 } else { 0.0 });
     }
     let student = StudentsT::new(0.0, 1.0, fit.degrees_of_freedom).ok()?;
@@ -113,7 +121,10 @@ mod tests {
             .collect();
         let fit = log_linear_fit(&points, 2025.0).unwrap();
         assert!((fit.predicted_log - (100.0 * 1.1f64.powi(5)).ln()).abs() < 1e-9);
-        assert!(fit.standard_error < 1e-9);
+        assert!(fit.is_perfect());
+        // On the target exactly: reached, whatever the noise.
+        let target = 100.0 * 1.1f64.powi(5);
+        assert_eq!(probability_of_reaching(&fit, target, 1.0), Some(1.0));
     }
 
     #[test]

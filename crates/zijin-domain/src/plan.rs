@@ -457,6 +457,20 @@ impl Indicator {
                 "direction",
                 "a cumulative target is a total to reach; \"lower is better\" is not supported for it".to_owned(),
             ),
+            Kind::Growth
+                if self
+                    .target
+                    .is_some_and(|target| self.direction.sign() * target.value <= 0.0) =>
+            {
+                problem(
+                    "target",
+                    format!(
+                        "a growth target must be a rise (a positive rate) when higher is better and a fall (a negative rate) when lower is better; found {}% with direction {:?}",
+                        self.target.map_or(0.0, |target| target.value),
+                        self.direction
+                    ),
+                )
+            }
             Kind::Growth if self.baseline.is_none() && self.target.is_some() => problem(
                 "baseline",
                 "a growth target needs the base-year level to compute growth from".to_owned(),
@@ -580,6 +594,30 @@ mod tests {
         let lower = Target::range(2025, 3.0, 4.0, Direction::Lower);
         assert_eq!((lower.value, lower.stretch), (4.0, Some(3.0)));
         assert_eq!(higher.value_text().to_string(), "3–4");
+    }
+
+    #[test]
+    fn growth_targets_point_the_wanted_way() {
+        let mut rising = indicator("rd_spending", Kind::Growth);
+        rising.target = Some(Target::value(2025, 10.0));
+        assert_eq!(plan(vec![rising.clone()]).validate(), Ok(()));
+        let mut ceiling = rising.clone();
+        ceiling.direction = Direction::Lower;
+        let problems = plan(vec![ceiling]).validate().unwrap_err();
+        assert_eq!(problems[0].field, "target", "{problems:?}");
+        let mut falling = rising;
+        falling.direction = Direction::Lower;
+        falling.target = Some(Target::value(2025, -3.0));
+        assert_eq!(plan(vec![falling]).validate(), Ok(()));
+    }
+
+    #[test]
+    fn cumulative_targets_are_totals_to_reach() {
+        let mut cumulative = indicator("talents", Kind::Cumulative);
+        cumulative.baseline = None;
+        cumulative.direction = Direction::Lower;
+        let problems = plan(vec![cumulative]).validate().unwrap_err();
+        assert_eq!(problems[0].field, "direction", "{problems:?}");
     }
 
     #[test]
