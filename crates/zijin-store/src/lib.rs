@@ -12,6 +12,7 @@
 //! the latest revision is not stored again (importing a file twice changes nothing).
 
 mod any;
+mod common;
 mod postgres;
 mod sqlite;
 
@@ -26,6 +27,9 @@ use zijin_domain::{
 pub use any::AnyStore;
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
+/// The options [`PostgresStore::connect_with`] takes, re-exported so that
+/// callers need not depend on sqlx.
+pub use sqlx::postgres::PgConnectOptions;
 
 /// What can go wrong in storage. These are internal faults or an unreachable
 /// database, not mistakes in the user's data: data is validated before it
@@ -33,9 +37,15 @@ pub use sqlite::SqliteStore;
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("cannot open the database {location}: {source}")]
-    Open { location: String, source: sqlx::Error },
+    Open {
+        location: String,
+        source: sqlx::Error,
+    },
     #[error("cannot migrate the database {location}: {source}")]
-    Migrate { location: String, source: sqlx::migrate::MigrateError },
+    Migrate {
+        location: String,
+        source: sqlx::migrate::MigrateError,
+    },
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
     #[error("the stored {what} is corrupt: {message}")]
@@ -45,6 +55,22 @@ pub enum StoreError {
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// A database location fit for messages and logs: the password of a URL
+/// (`postgres://user:password@host/db`, or a `password=` parameter) is
+/// replaced by `***`. Paths are returned as they are.
+pub fn redact_location(location: &str) -> String {
+    common::redact(location)
+}
+
+// The servers and the binary spawn these futures: they must be `Send`. A
+// change that breaks this fails to compile here rather than in another crate.
+const _: fn() = || {
+    fn send<T: Send>(_: T) {}
+    send(SqliteStore::open(std::path::Path::new("zijin.db")));
+    send(PostgresStore::connect("postgres://localhost/zijin"));
+    send(AnyStore::open("zijin.db"));
+};
 
 /// A plan as stored: a version of the plan document.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -147,7 +173,8 @@ pub trait Store: Send + Sync {
 
     /// Adds regions that are new and updates the names, kind, parent and note
     /// of those that exist. Regions are never deleted.
-    fn save_regions(&self, regions: &[Region]) -> impl Future<Output = Result<RegionsSaved>> + Send;
+    fn save_regions(&self, regions: &[Region])
+    -> impl Future<Output = Result<RegionsSaved>> + Send;
 
     /// Every region, in the order they were first saved.
     fn regions(&self) -> impl Future<Output = Result<Vec<Region>>> + Send;

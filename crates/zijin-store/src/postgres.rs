@@ -1,0 +1,550 @@
+//! The PostgreSQL store.
+//!
+//! Tables live in the first schema of the connection's `search_path` (the
+//! migrations never name a schema), so a deployment or a test can keep Zijin
+//! in a schema of its own: see [`PostgresStore::connect_with`].
+//!
+//! Each write locks the table it numbers (plan versions, region positions,
+//! observation revisions) in SHARE ROW EXCLUSIVE mode before reading what it
+//! compares against: concurrent writers then wait for each other instead of
+//! computing the same next number, while readers are never blocked.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use sqlx::migrate::Migrator;
+use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions, PgRow};
+use sqlx::{Connection, Postgres, QueryBuilder, Row, Transaction};
+use zijin_domain::{IndicatorCode, ObservationRecord, Plan, PlanCode, Region, RegionCode};
+
+use crate::common::{
+    ImportPlan, LatestRow, ObservationRow, PlanChange, PlanRow, RegionRow, import_counts,
+    plan_change, redact, region_changes, region_kind_text, sort_by_key,
+    sort_by_period_and_revision, stored_timestamp,
+};
+use crate::{
+    ImportBatch, ImportOutcome, ImportRecord, ObservationFilter, PlanSaved, RegionsSaved, Result,
+    Store, StoreError, StoredPlan,
+};
+
+static MIGRATOR: Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// Rows per INSERT ... SELECT FROM UNNEST: each column is one array
+/// parameter, so there is no limit on bound parameters, only on memory and on
+/// how long one statement runs.
+const ROWS_PER_INSERT: usize = 10_000;
+
+/// The columns `observation_record` reads, in its order.
+const SELECT_OBSERVATIONS: &str = "SELECT o.indicator, o.region, o.period, o.revision, o.value, \
+     o.qualifier, o.unit, o.source, o.source_quality, o.note, o.import_id, i.imported_by, \
+     i.imported_at";
+
+const SELECT_PLAN: &str = "SELECT p.version, p.document, p.source_text, p.loaded_at";
+
+/// A Zijin database in PostgreSQL.
+#[derive(Debug, Clone)]
+pub struct PostgresStore {
+    pool: PgPool,
+}
+
+impl PostgresStore {
+    /// Connects to the database at `url` (`postgres://user:password@host:port/database`)
+    /// and brings its schema up to date. Error messages show the URL without
+    /// its password.
+    pub async fn connect(url: &str) -> Result<Self> {
+        let location = redact(url);
+        let options = PgConnectOptions::from_str(url).map_err(|source| StoreError::Open {
+            location: location.clone(),
+            source,
+        })?;
+        Self::connect_to(options, location).await
+    }
+
+    /// Connects with options built by the caller and brings the schema up to
+    /// date. The tables are created in, and read from, the first schema of the
+    /// connection's `search_path`. To keep Zijin in a schema of its own (the
+    /// storage tests use a fresh schema per test, so that they can run in
+    /// parallel and leave nothing behind), create the schema first and pass
+    /// `options.options([("search_path", "the_schema")])`.
+    pub async fn connect_with(options: PgConnectOptions) -> Result<Self> {
+        let location = describe(&options);
+        Self::connect_to(options, location).await
+    }
+
+    async fn connect_to(options: PgConnectOptions, location: String) -> Result<Self> {
+        // One direct connection first: it fails at once when the server is
+        // unreachable or refuses the login (a pool would keep retrying until
+        // its acquire timeout), and it runs the migrations.
+        let open_error = |source| StoreError::Open {
+            location: location.clone(),
+            source,
+        };
+        let mut connection = PgConnection::connect_with(&options)
+            .await
+            .map_err(open_error)?;
+        MIGRATOR
+            .run_direct(&mut connection)
+            .await
+            .map_err(|source| StoreError::Migrate {
+                location: location.clone(),
+                source,
+            })?;
+        connection.close().await.map_err(open_error)?;
+        let pool = PgPoolOptions::new()
+            .max_connections(8)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_lazy_with(options);
+        Ok(PostgresStore { pool })
+    }
+
+    /// Closes every connection, waiting for those in use to be returned.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    /// Begins a write transaction that holds `table` against other writers.
+    async fn begin_write(&self, table: &str) -> Result<Transaction<'static, Postgres>> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(&format!("LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE"))
+            .execute(&mut *tx)
+            .await?;
+        Ok(tx)
+    }
+}
+
+/// Where options point, for messages; options never show a password.
+fn describe(options: &PgConnectOptions) -> String {
+    let user = options.get_username();
+    let mut location = format!(
+        "postgres://{user}@{}:{}/{}",
+        options.get_host(),
+        options.get_port(),
+        options.get_database().unwrap_or(user)
+    );
+    if let Some(settings) = options.get_options() {
+        location.push_str(&format!(" (options {settings:?})"));
+    }
+    location
+}
+
+fn plan_row(row: &PgRow) -> Result<PlanRow> {
+    Ok(PlanRow {
+        version: row.try_get(0)?,
+        document: row.try_get(1)?,
+        source_text: row.try_get(2)?,
+        loaded_at: row.try_get(3)?,
+    })
+}
+
+fn region_row(row: &PgRow) -> Result<RegionRow> {
+    Ok(RegionRow {
+        code: row.try_get(0)?,
+        name_zh: row.try_get(1)?,
+        name_en: row.try_get(2)?,
+        kind: row.try_get(3)?,
+        parent: row.try_get(4)?,
+        note: row.try_get(5)?,
+    })
+}
+
+fn observation_record(row: &PgRow) -> Result<ObservationRecord> {
+    ObservationRow {
+        indicator: row.try_get(0)?,
+        region: row.try_get(1)?,
+        period: row.try_get(2)?,
+        revision: row.try_get(3)?,
+        value: row.try_get(4)?,
+        qualifier: row.try_get(5)?,
+        unit: row.try_get(6)?,
+        source: row.try_get(7)?,
+        source_quality: row.try_get(8)?,
+        note: row.try_get(9)?,
+        import_id: row.try_get(10)?,
+        imported_by: row.try_get(11)?,
+        imported_at: row.try_get(12)?,
+    }
+    .into_record()
+}
+
+fn latest_row(row: &PgRow) -> Result<LatestRow> {
+    Ok(LatestRow {
+        region: row.try_get(0)?,
+        period: row.try_get(1)?,
+        revision: row.try_get(2)?,
+        value: row.try_get(3)?,
+        qualifier: row.try_get(4)?,
+        unit: row.try_get(5)?,
+        source: row.try_get(6)?,
+        source_quality: row.try_get(7)?,
+        note: row.try_get(8)?,
+    })
+}
+
+fn database_integer(count: usize) -> i64 {
+    i64::try_from(count).expect("a count fits in 64 bits")
+}
+
+fn revision_integer(revision: u32) -> i32 {
+    i32::try_from(revision).expect("a revision fits in the INTEGER column")
+}
+
+async fn set_active_plan(tx: &mut Transaction<'static, Postgres>, code: &PlanCode) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO active_plan (singleton, code) VALUES (1, $1) \
+         ON CONFLICT (singleton) DO UPDATE SET code = excluded.code",
+    )
+    .bind(code.as_str())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+impl Store for PostgresStore {
+    fn backend(&self) -> &'static str {
+        "postgres"
+    }
+
+    async fn save_plan(
+        &self,
+        plan: &Plan,
+        source_text: &str,
+        loaded_at: DateTime<Utc>,
+    ) -> Result<PlanSaved> {
+        let mut tx = self.begin_write("plan_versions").await?;
+        let latest = sqlx::query(&format!(
+            "{SELECT_PLAN} FROM plan_versions AS p WHERE p.code = $1 \
+             ORDER BY p.version DESC LIMIT 1"
+        ))
+        .bind(plan.code.as_str())
+        .fetch_optional(&mut *tx)
+        .await?
+        .as_ref()
+        .map(plan_row)
+        .transpose()?;
+        let saved = match plan_change(latest, plan, source_text)? {
+            PlanChange::Unchanged(version) => PlanSaved::Unchanged(version),
+            PlanChange::Insert(version) => {
+                let document =
+                    serde_json::to_string(plan).expect("a plan always serializes to JSON");
+                sqlx::query(
+                    "INSERT INTO plan_versions (code, version, document, source_text, loaded_at) \
+                     VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(plan.code.as_str())
+                .bind(revision_integer(version))
+                .bind(document)
+                .bind(source_text)
+                .bind(stored_timestamp(loaded_at))
+                .execute(&mut *tx)
+                .await?;
+                PlanSaved::NewVersion(version)
+            }
+        };
+        set_active_plan(&mut tx, &plan.code).await?;
+        tx.commit().await?;
+        Ok(saved)
+    }
+
+    async fn active_plan(&self) -> Result<Option<StoredPlan>> {
+        sqlx::query(&format!(
+            "{SELECT_PLAN} FROM plan_versions AS p JOIN active_plan AS a ON a.code = p.code \
+             ORDER BY p.version DESC LIMIT 1"
+        ))
+        .fetch_optional(&self.pool)
+        .await?
+        .map(|row| plan_row(&row)?.into_stored_plan())
+        .transpose()
+    }
+
+    async fn plan(&self, code: &PlanCode) -> Result<Option<StoredPlan>> {
+        sqlx::query(&format!(
+            "{SELECT_PLAN} FROM plan_versions AS p WHERE p.code = $1 \
+             ORDER BY p.version DESC LIMIT 1"
+        ))
+        .bind(code.as_str())
+        .fetch_optional(&self.pool)
+        .await?
+        .map(|row| plan_row(&row)?.into_stored_plan())
+        .transpose()
+    }
+
+    async fn plans(&self) -> Result<Vec<StoredPlan>> {
+        sqlx::query(&format!(
+            "{SELECT_PLAN} FROM plan_versions AS p \
+             JOIN (SELECT code, MAX(version) AS version, MIN(id) AS first_id \
+                   FROM plan_versions GROUP BY code) AS latest \
+               ON latest.code = p.code AND latest.version = p.version \
+             ORDER BY latest.first_id"
+        ))
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|row| plan_row(row)?.into_stored_plan())
+        .collect()
+    }
+
+    async fn activate_plan(&self, code: &PlanCode) -> Result<()> {
+        let mut tx = self.begin_write("plan_versions").await?;
+        let stored = sqlx::query("SELECT 1 FROM plan_versions WHERE code = $1 LIMIT 1")
+            .bind(code.as_str())
+            .fetch_optional(&mut *tx)
+            .await?;
+        if stored.is_none() {
+            return Err(StoreError::UnknownPlan(code.clone()));
+        }
+        set_active_plan(&mut tx, code).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn save_regions(&self, regions: &[Region]) -> Result<RegionsSaved> {
+        let mut tx = self.begin_write("regions").await?;
+        let stored = sqlx::query(
+            "SELECT code, name_zh, name_en, kind, parent, note FROM regions ORDER BY position",
+        )
+        .fetch_all(&mut *tx)
+        .await?
+        .iter()
+        .map(|row| region_row(row)?.into_region())
+        .collect::<Result<Vec<_>>>()?;
+        let last_position: i64 =
+            sqlx::query_scalar("SELECT COALESCE(MAX(position), 0) FROM regions")
+                .fetch_one(&mut *tx)
+                .await?;
+        let changes = region_changes(stored, last_position, regions);
+        for (region, position) in &changes.inserts {
+            sqlx::query(
+                "INSERT INTO regions (code, name_zh, name_en, kind, parent, note, position) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(region.code.as_str())
+            .bind(&region.name_zh)
+            .bind(&region.name_en)
+            .bind(region_kind_text(region.kind))
+            .bind(region.parent.as_ref().map(RegionCode::as_str))
+            .bind(region.note.as_deref())
+            .bind(position)
+            .execute(&mut *tx)
+            .await?;
+        }
+        for region in &changes.updates {
+            sqlx::query(
+                "UPDATE regions SET name_zh = $1, name_en = $2, kind = $3, parent = $4, note = $5 \
+                 WHERE code = $6",
+            )
+            .bind(&region.name_zh)
+            .bind(&region.name_en)
+            .bind(region_kind_text(region.kind))
+            .bind(region.parent.as_ref().map(RegionCode::as_str))
+            .bind(region.note.as_deref())
+            .bind(region.code.as_str())
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(RegionsSaved {
+            added: changes.inserts.len(),
+            updated: changes.updates.len(),
+            unchanged: changes.unchanged,
+        })
+    }
+
+    async fn regions(&self) -> Result<Vec<Region>> {
+        sqlx::query(
+            "SELECT code, name_zh, name_en, kind, parent, note FROM regions ORDER BY position",
+        )
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|row| region_row(row)?.into_region())
+        .collect()
+    }
+
+    async fn import(&self, batch: &ImportBatch) -> Result<ImportOutcome> {
+        let mut tx = self.begin_write("observations").await?;
+        let mut plan = ImportPlan::new(&batch.observations);
+        for (indicator, positions) in plan.indicators() {
+            let latest = sqlx::query(
+                "SELECT region, period, revision, value, qualifier, unit, source, \
+                 source_quality, note FROM latest_observation_revisions WHERE indicator = $1",
+            )
+            .bind(indicator.as_str())
+            .fetch_all(&mut *tx)
+            .await?
+            .iter()
+            .map(latest_row)
+            .collect::<Result<Vec<_>>>()?;
+            plan.compare(&positions, latest)?;
+        }
+        if plan.writes_nothing() {
+            // Dropping the transaction rolls it back; nothing was written anyway.
+            return Ok(plan.outcome(None));
+        }
+        let counts = plan.outcome(None);
+        let import_id: i64 = sqlx::query_scalar(
+            "INSERT INTO imports (files, digest, imported_by, imported_at, added, revised) \
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        )
+        .bind(&batch.files)
+        .bind(&batch.digest)
+        .bind(&batch.imported_by)
+        .bind(stored_timestamp(batch.imported_at))
+        .bind(database_integer(counts.added))
+        .bind(database_integer(counts.revised))
+        .fetch_one(&mut *tx)
+        .await?;
+        let rows = plan.rows();
+        for chunk in rows.chunks(ROWS_PER_INSERT) {
+            // One array per column: the statement has 11 parameters however
+            // many rows it inserts.
+            let mut indicators = Vec::with_capacity(chunk.len());
+            let mut regions = Vec::with_capacity(chunk.len());
+            let mut periods = Vec::with_capacity(chunk.len());
+            let mut revisions = Vec::with_capacity(chunk.len());
+            let mut values = Vec::with_capacity(chunk.len());
+            let mut qualifiers = Vec::with_capacity(chunk.len());
+            let mut units = Vec::with_capacity(chunk.len());
+            let mut sources = Vec::with_capacity(chunk.len());
+            let mut source_qualities = Vec::with_capacity(chunk.len());
+            let mut notes = Vec::with_capacity(chunk.len());
+            for &(observation, revision) in chunk {
+                indicators.push(observation.indicator.as_str());
+                regions.push(observation.region.as_str());
+                periods.push(observation.period.to_string());
+                revisions.push(revision_integer(revision));
+                values.push(observation.value);
+                qualifiers.push(observation.qualifier.symbol());
+                units.push(observation.unit.as_str());
+                sources.push(observation.source.as_str());
+                source_qualities.push(observation.source_quality.as_str());
+                notes.push(observation.note.as_deref());
+            }
+            sqlx::query(
+                "INSERT INTO observations (indicator, region, period, revision, value, qualifier, \
+                 unit, source, source_quality, note, import_id) \
+                 SELECT indicator, region, period, revision, value, qualifier, unit, source, \
+                        source_quality, note, $11 \
+                 FROM UNNEST($1::text[], $2::text[], $3::text[], $4::int4[], $5::float8[], \
+                             $6::text[], $7::text[], $8::text[], $9::text[], $10::text[]) \
+                   AS batch (indicator, region, period, revision, value, qualifier, unit, \
+                             source, source_quality, note)",
+            )
+            .bind(indicators)
+            .bind(regions)
+            .bind(periods)
+            .bind(revisions)
+            .bind(values)
+            .bind(qualifiers)
+            .bind(units)
+            .bind(sources)
+            .bind(source_qualities)
+            .bind(notes)
+            .bind(import_id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(plan.outcome(Some(import_id)))
+    }
+
+    async fn latest_observations(
+        &self,
+        filter: &ObservationFilter,
+    ) -> Result<Vec<ObservationRecord>> {
+        let mut query = QueryBuilder::<Postgres>::new(format!(
+            "{SELECT_OBSERVATIONS} FROM latest_observation_revisions AS o \
+             JOIN imports AS i ON i.id = o.import_id WHERE TRUE"
+        ));
+        if !filter.indicators.is_empty() {
+            let indicators: Vec<&str> =
+                filter.indicators.iter().map(|code| code.as_str()).collect();
+            query
+                .push(" AND o.indicator = ANY(")
+                .push_bind(indicators)
+                .push(")");
+        }
+        if !filter.regions.is_empty() {
+            let regions: Vec<&str> = filter.regions.iter().map(|code| code.as_str()).collect();
+            query
+                .push(" AND o.region = ANY(")
+                .push_bind(regions)
+                .push(")");
+        }
+        let mut records = query
+            .build()
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(observation_record)
+            .collect::<Result<Vec<_>>>()?;
+        sort_by_key(&mut records);
+        Ok(records)
+    }
+
+    async fn history(
+        &self,
+        indicator: &IndicatorCode,
+        region: &RegionCode,
+    ) -> Result<Vec<ObservationRecord>> {
+        let mut records = sqlx::query(&format!(
+            "{SELECT_OBSERVATIONS} FROM observations AS o JOIN imports AS i ON i.id = o.import_id \
+             WHERE o.indicator = $1 AND o.region = $2"
+        ))
+        .bind(indicator.as_str())
+        .bind(region.as_str())
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(observation_record)
+        .collect::<Result<Vec<_>>>()?;
+        sort_by_period_and_revision(&mut records);
+        Ok(records)
+    }
+
+    async fn imports(&self) -> Result<Vec<ImportRecord>> {
+        sqlx::query(
+            "SELECT id, files, digest, imported_by, imported_at, added, revised \
+             FROM imports ORDER BY id",
+        )
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|row| {
+            let id: i64 = row.try_get(0)?;
+            let (added, revised) = import_counts(
+                &format!("counts of import {id}"),
+                row.try_get(5)?,
+                row.try_get(6)?,
+            )?;
+            Ok(ImportRecord {
+                id,
+                files: row.try_get(1)?,
+                digest: row.try_get(2)?,
+                imported_by: row.try_get(3)?,
+                imported_at: row.try_get(4)?,
+                added,
+                revised,
+            })
+        })
+        .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn descriptions_of_options_name_the_database_but_no_password() {
+        let options =
+            PgConnectOptions::from_str("postgres://zijin:s3cret@db.example:5433/plans").unwrap();
+        let described = describe(&options.options([("search_path", "zijin_test")]));
+        assert!(!described.contains("s3cret"), "{described}");
+        assert!(
+            described.starts_with("postgres://zijin@db.example:5433/plans"),
+            "{described}"
+        );
+        assert!(described.contains("search_path"), "{described}");
+    }
+}

@@ -1,0 +1,540 @@
+//! What both backends share: the text forms of stored values, turning rows
+//! back into domain values, deciding what an import writes, and the order of
+//! results. The backends only differ in their SQL and column types.
+
+use std::collections::HashMap;
+use std::fmt::Display;
+
+use chrono::{DateTime, SubsecRound, Utc};
+use zijin_domain::{
+    IndicatorCode, Observation, ObservationRecord, Period, Plan, Qualifier, Region, RegionCode,
+    RegionKind, SourceQuality,
+};
+
+use crate::{ImportOutcome, Result, StoreError, StoredPlan};
+
+pub(crate) fn corrupt(what: impl Into<String>, message: impl Display) -> StoreError {
+    StoreError::Corrupt {
+        what: what.into(),
+        message: message.to_string(),
+    }
+}
+
+/// Timestamps are stored with microsecond precision, the precision of
+/// PostgreSQL's `timestamptz`, on both backends, so that both give back the
+/// same value.
+pub(crate) fn stored_timestamp(at: DateTime<Utc>) -> DateTime<Utc> {
+    at.trunc_subsecs(6)
+}
+
+/// A region kind as stored: its serde name (`district`, `high_tech_zone`), so
+/// that the domain crate stays the only place that names the kinds.
+pub(crate) fn region_kind_text(kind: RegionKind) -> String {
+    match serde_json::to_value(kind) {
+        Ok(serde_json::Value::String(text)) => text,
+        other => unreachable!("RegionKind serializes as a string, not {other:?}"),
+    }
+}
+
+fn parse_region_kind(text: &str) -> Result<RegionKind> {
+    serde_json::from_value(serde_json::Value::String(text.to_owned()))
+        .map_err(|error| corrupt("region kind", format!("{text:?}: {error}")))
+}
+
+fn parse_count(what: &str, number: i64) -> Result<usize> {
+    usize::try_from(number).map_err(|_| corrupt(what, format!("{number} is negative")))
+}
+
+fn parse_version(what: &str, number: i32) -> Result<u32> {
+    u32::try_from(number)
+        .ok()
+        .filter(|number| *number >= 1)
+        .ok_or_else(|| corrupt(what, format!("{number} is not a positive number")))
+}
+
+pub(crate) fn parse_files(text: &str) -> Result<Vec<String>> {
+    serde_json::from_str(text).map_err(|error| corrupt("list of imported files", error))
+}
+
+/// A stored plan version, as read from either backend.
+pub(crate) struct PlanRow {
+    pub version: i32,
+    pub document: String,
+    pub source_text: String,
+    pub loaded_at: DateTime<Utc>,
+}
+
+impl PlanRow {
+    pub fn into_stored_plan(self) -> Result<StoredPlan> {
+        let plan: Plan = serde_json::from_str(&self.document)
+            .map_err(|error| corrupt("plan document", error))?;
+        Ok(StoredPlan {
+            version: parse_version(&format!("version of plan {}", plan.code), self.version)?,
+            plan,
+            loaded_at: self.loaded_at,
+            source_text: self.source_text,
+        })
+    }
+}
+
+/// What saving a plan should do, given the latest stored version of its code.
+pub(crate) enum PlanChange {
+    Unchanged(u32),
+    Insert(u32),
+}
+
+/// A plan is unchanged when its latest stored version holds the same plan and
+/// the same source text. The plans are compared as values, not as JSON text,
+/// so that a change in how a plan is serialized (a new optional field) does not
+/// make every stored plan look changed.
+pub(crate) fn plan_change(
+    latest: Option<PlanRow>,
+    plan: &Plan,
+    source_text: &str,
+) -> Result<PlanChange> {
+    let Some(latest) = latest else {
+        return Ok(PlanChange::Insert(1));
+    };
+    let stored = latest.into_stored_plan()?;
+    Ok(
+        if &stored.plan == plan && stored.source_text == source_text {
+            PlanChange::Unchanged(stored.version)
+        } else {
+            PlanChange::Insert(stored.version + 1)
+        },
+    )
+}
+
+/// A region, as read from either backend.
+pub(crate) struct RegionRow {
+    pub code: String,
+    pub name_zh: String,
+    pub name_en: String,
+    pub kind: String,
+    pub parent: Option<String>,
+    pub note: Option<String>,
+}
+
+impl RegionRow {
+    pub fn into_region(self) -> Result<Region> {
+        let region_code =
+            |text: &str| RegionCode::new(text).map_err(|error| corrupt("region code", error));
+        Ok(Region {
+            code: region_code(&self.code)?,
+            name_zh: self.name_zh,
+            name_en: self.name_en,
+            kind: parse_region_kind(&self.kind)?,
+            parent: self.parent.as_deref().map(region_code).transpose()?,
+            note: self.note,
+        })
+    }
+}
+
+/// What saving a list of regions writes: regions to insert (with the position
+/// that keeps the order they were first saved in) and regions to update.
+pub(crate) struct RegionChanges<'a> {
+    pub inserts: Vec<(&'a Region, i64)>,
+    pub updates: Vec<&'a Region>,
+    pub unchanged: usize,
+}
+
+/// Compares the regions to save with the stored ones. A code listed twice is
+/// compared with its first listing, as if the two were saved one after the other.
+pub(crate) fn region_changes<'a>(
+    stored: Vec<Region>,
+    last_position: i64,
+    regions: &'a [Region],
+) -> RegionChanges<'a> {
+    let mut known: HashMap<RegionCode, Region> = stored
+        .into_iter()
+        .map(|region| (region.code.clone(), region))
+        .collect();
+    let mut changes = RegionChanges {
+        inserts: Vec::new(),
+        updates: Vec::new(),
+        unchanged: 0,
+    };
+    let mut next_position = last_position + 1;
+    for region in regions {
+        match known.insert(region.code.clone(), region.clone()) {
+            None => {
+                changes.inserts.push((region, next_position));
+                next_position += 1;
+            }
+            Some(previous) if &previous == region => changes.unchanged += 1,
+            Some(_) => changes.updates.push(region),
+        }
+    }
+    changes
+}
+
+/// One stored observation with its import, as read from either backend.
+pub(crate) struct ObservationRow {
+    pub indicator: String,
+    pub region: String,
+    pub period: String,
+    pub revision: i32,
+    pub value: f64,
+    pub qualifier: String,
+    pub unit: String,
+    pub source: String,
+    pub source_quality: String,
+    pub note: Option<String>,
+    pub import_id: i64,
+    pub imported_by: String,
+    pub imported_at: DateTime<Utc>,
+}
+
+impl ObservationRow {
+    pub fn into_record(self) -> Result<ObservationRecord> {
+        let observation = Observation {
+            indicator: IndicatorCode::new(&self.indicator)
+                .map_err(|error| corrupt("indicator code", error))?,
+            region: RegionCode::new(&self.region).map_err(|error| corrupt("region code", error))?,
+            period: parse_period(&self.period)?,
+            value: self.value,
+            qualifier: parse_qualifier(&self.qualifier)?,
+            unit: self.unit,
+            source: self.source,
+            source_quality: parse_source_quality(&self.source_quality)?,
+            note: self.note,
+        };
+        Ok(ObservationRecord {
+            revision: parse_version(
+                &format!(
+                    "revision of {} {} {}",
+                    observation.indicator, observation.region, observation.period
+                ),
+                self.revision,
+            )?,
+            observation,
+            import_id: self.import_id,
+            imported_by: self.imported_by,
+            imported_at: self.imported_at,
+        })
+    }
+}
+
+fn parse_period(text: &str) -> Result<Period> {
+    text.parse().map_err(|error| corrupt("period", error))
+}
+
+fn parse_qualifier(text: &str) -> Result<Qualifier> {
+    text.parse().map_err(|error| corrupt("qualifier", error))
+}
+
+fn parse_source_quality(text: &str) -> Result<SourceQuality> {
+    text.parse()
+        .map_err(|error| corrupt("source quality", error))
+}
+
+pub(crate) fn import_counts(what: &str, added: i64, revised: i64) -> Result<(usize, usize)> {
+    Ok((parse_count(what, added)?, parse_count(what, revised)?))
+}
+
+/// `latest_observations` order: indicator code, region code, then the domain
+/// order of periods (not the text order: `2023-H1` < `2023-11` < `2023`).
+pub(crate) fn sort_by_key(records: &mut [ObservationRecord]) {
+    records.sort_unstable_by(|a, b| {
+        let (a, b) = (&a.observation, &b.observation);
+        (&a.indicator, &a.region, a.period).cmp(&(&b.indicator, &b.region, b.period))
+    });
+}
+
+/// `history` order: the domain order of periods, then revision.
+pub(crate) fn sort_by_period_and_revision(records: &mut [ObservationRecord]) {
+    records.sort_unstable_by_key(|record| (record.observation.period, record.revision));
+}
+
+/// The latest stored revision of one key, as read during an import: the key's
+/// indicator is the one being compared, so only the rest is read.
+pub(crate) struct LatestRow {
+    pub region: String,
+    pub period: String,
+    pub revision: i32,
+    pub value: f64,
+    pub qualifier: String,
+    pub unit: String,
+    pub source: String,
+    pub source_quality: String,
+    pub note: Option<String>,
+}
+
+/// What an import writes: for each observation of the batch (in the batch's
+/// order), the revision to store it as, or `None` when it equals the latest
+/// stored revision.
+pub(crate) struct ImportPlan<'a> {
+    observations: &'a [Observation],
+    revisions: Vec<Option<u32>>,
+    added: usize,
+    revised: usize,
+}
+
+impl<'a> ImportPlan<'a> {
+    /// Until compared with what is stored, every observation is a new key.
+    pub fn new(observations: &'a [Observation]) -> Self {
+        ImportPlan {
+            observations,
+            revisions: vec![Some(1); observations.len()],
+            added: observations.len(),
+            revised: 0,
+        }
+    }
+
+    /// The indicators of the batch, each with the positions of its
+    /// observations: the latest revisions are read one indicator at a time.
+    pub fn indicators(&self) -> Vec<(&'a IndicatorCode, Vec<usize>)> {
+        let mut groups: HashMap<&'a IndicatorCode, Vec<usize>> = HashMap::new();
+        for (position, observation) in self.observations.iter().enumerate() {
+            groups
+                .entry(&observation.indicator)
+                .or_default()
+                .push(position);
+        }
+        let mut groups: Vec<_> = groups.into_iter().collect();
+        groups.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        groups
+    }
+
+    /// Compares the observations at `positions` (all of one indicator) with
+    /// the latest stored revisions of that indicator. Stored keys that are not
+    /// in the batch are ignored.
+    pub fn compare(&mut self, positions: &[usize], latest: Vec<LatestRow>) -> Result<()> {
+        let mut by_key: HashMap<(&str, Period), usize> = HashMap::with_capacity(positions.len());
+        for &position in positions {
+            let observation = &self.observations[position];
+            let previous =
+                by_key.insert((observation.region.as_str(), observation.period), position);
+            debug_assert!(
+                previous.is_none(),
+                "the batch has two observations of {} {} {}",
+                observation.indicator,
+                observation.region,
+                observation.period
+            );
+        }
+        for row in latest {
+            let period = parse_period(&row.period)?;
+            let Some(&position) = by_key.get(&(row.region.as_str(), period)) else {
+                continue;
+            };
+            let new = &self.observations[position];
+            let stored = Observation {
+                indicator: new.indicator.clone(),
+                region: new.region.clone(),
+                period,
+                value: row.value,
+                qualifier: parse_qualifier(&row.qualifier)?,
+                unit: row.unit,
+                source: row.source,
+                source_quality: parse_source_quality(&row.source_quality)?,
+                note: row.note,
+            };
+            let revision = parse_version(
+                &format!("revision of {} {} {}", new.indicator, new.region, period),
+                row.revision,
+            )?;
+            self.added -= 1;
+            if new.same_content(&stored) {
+                self.revisions[position] = None;
+            } else {
+                self.revisions[position] = Some(revision + 1);
+                self.revised += 1;
+            }
+        }
+        Ok(())
+    }
+
+    pub fn writes_nothing(&self) -> bool {
+        self.added == 0 && self.revised == 0
+    }
+
+    /// The observations to insert with their revisions, in the batch's order.
+    pub fn rows(&self) -> Vec<(&'a Observation, u32)> {
+        self.observations
+            .iter()
+            .zip(&self.revisions)
+            .filter_map(|(observation, revision)| revision.map(|revision| (observation, revision)))
+            .collect()
+    }
+
+    pub fn outcome(&self, import_id: Option<i64>) -> ImportOutcome {
+        ImportOutcome {
+            import_id,
+            added: self.added,
+            revised: self.revised,
+            unchanged: self.observations.len() - self.added - self.revised,
+        }
+    }
+}
+
+/// A database location fit for messages: the password of a URL is replaced
+/// by `***`, whether it is in the user-info part or a `password=` parameter.
+pub(crate) fn redact(location: &str) -> String {
+    let Some((scheme, rest)) = location.split_once("://") else {
+        return location.to_owned();
+    };
+    let (authority_and_path, query) = match rest.split_once('?') {
+        Some((before, query)) => (before, Some(query)),
+        None => (rest, None),
+    };
+    let authority_end = authority_and_path
+        .find('/')
+        .unwrap_or(authority_and_path.len());
+    let (authority, path) = authority_and_path.split_at(authority_end);
+    let authority = match authority.rsplit_once('@') {
+        Some((user_info, host)) => match user_info.split_once(':') {
+            Some((user, _password)) => format!("{user}:***@{host}"),
+            None => authority.to_owned(),
+        },
+        None => authority.to_owned(),
+    };
+    let mut redacted = format!("{scheme}://{authority}{path}");
+    if let Some(query) = query {
+        let parameters: Vec<String> = query
+            .split('&')
+            .map(|parameter| match parameter.split_once('=') {
+                Some((key, _)) if key.eq_ignore_ascii_case("password") => format!("{key}=***"),
+                _ => parameter.to_owned(),
+            })
+            .collect();
+        redacted.push('?');
+        redacted.push_str(&parameters.join("&"));
+    }
+    redacted
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+
+    #[test]
+    fn redacts_passwords_in_urls() {
+        let check = |location: &str, expected: &str| assert_eq!(redact(location), expected);
+        check(
+            "postgres://zijin:s3cr%40t@db.example:5432/zijin",
+            "postgres://zijin:***@db.example:5432/zijin",
+        );
+        check(
+            "postgresql://zijin@localhost/zijin?password=s3cret&sslmode=require",
+            "postgresql://zijin@localhost/zijin?password=***&sslmode=require",
+        );
+        check(
+            "postgres://postgres@127.0.0.1:5432/test",
+            "postgres://postgres@127.0.0.1:5432/test",
+        );
+        check("data/zijin.db", "data/zijin.db");
+        // An '@' in the password is not the end of the user-info.
+        check(
+            "postgres://zijin:p@ss@host/db",
+            "postgres://zijin:***@host/db",
+        );
+    }
+
+    #[test]
+    fn timestamps_keep_microseconds() {
+        let at = Utc.with_ymd_and_hms(2024, 3, 1, 8, 0, 0).unwrap()
+            + chrono::Duration::nanoseconds(123_456_789);
+        assert_eq!(
+            stored_timestamp(at),
+            Utc.with_ymd_and_hms(2024, 3, 1, 8, 0, 0).unwrap()
+                + chrono::Duration::microseconds(123_456)
+        );
+    }
+
+    #[test]
+    fn region_kinds_round_trip() {
+        for kind in [
+            RegionKind::City,
+            RegionKind::District,
+            RegionKind::FunctionalArea,
+            RegionKind::HighTechZone,
+            RegionKind::Park,
+        ] {
+            assert_eq!(parse_region_kind(&region_kind_text(kind)).unwrap(), kind);
+        }
+        assert_eq!(region_kind_text(RegionKind::HighTechZone), "high_tech_zone");
+        assert!(matches!(
+            parse_region_kind("county"),
+            Err(StoreError::Corrupt { .. })
+        ));
+    }
+
+    fn observation(region: &str, period: &str, value: f64) -> Observation {
+        Observation {
+            indicator: IndicatorCode::new("rd_intensity").unwrap(),
+            region: RegionCode::new(region).unwrap(),
+            period: period.parse().unwrap(),
+            value,
+            qualifier: Qualifier::Exact,
+            unit: "%".to_owned(),
+            source: "bulletin".to_owned(),
+            source_quality: SourceQuality::Official,
+            note: None,
+        }
+    }
+
+    fn latest(observation: &Observation, revision: i32) -> LatestRow {
+        LatestRow {
+            region: observation.region.to_string(),
+            period: observation.period.to_string(),
+            revision,
+            value: observation.value,
+            qualifier: observation.qualifier.symbol().to_owned(),
+            unit: observation.unit.clone(),
+            source: observation.source.clone(),
+            source_quality: observation.source_quality.as_str().to_owned(),
+            note: observation.note.clone(),
+        }
+    }
+
+    #[test]
+    fn import_plan_adds_revises_and_skips() {
+        let batch = vec![
+            observation("320100", "2023", 3.0),
+            observation("320100", "2023-H1", 1.5),
+            observation("320102", "2023", 2.0),
+        ];
+        let mut stored_note = observation("320102", "2023", 2.0);
+        stored_note.note = Some("preliminary".to_owned());
+        let stored = vec![
+            latest(&observation("320100", "2023", 3.0), 2),
+            latest(&stored_note, 1),
+            // A key that is not in the batch is left alone.
+            latest(&observation("320104", "2023", 9.0), 4),
+        ];
+        let mut plan = ImportPlan::new(&batch);
+        let groups = plan.indicators();
+        assert_eq!(groups.len(), 1);
+        plan.compare(&groups[0].1, stored).unwrap();
+        let rows: Vec<(String, u32)> = plan
+            .rows()
+            .into_iter()
+            .map(|(observation, revision)| {
+                (
+                    format!("{} {}", observation.region, observation.period),
+                    revision,
+                )
+            })
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                ("320100 2023-H1".to_owned(), 1),
+                ("320102 2023".to_owned(), 2)
+            ]
+        );
+        assert_eq!(
+            plan.outcome(Some(7)),
+            ImportOutcome {
+                import_id: Some(7),
+                added: 1,
+                revised: 1,
+                unchanged: 1
+            }
+        );
+        assert!(!plan.writes_nothing());
+    }
+}
