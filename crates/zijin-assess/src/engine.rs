@@ -431,6 +431,16 @@ impl<'a> Reader<'a> {
             }
         };
         self.set_time_reading(completion, elapsed, achieved);
+        if t <= base_time && !achieved {
+            // A reading at the baseline says nothing about progress: no
+            // status and no light rather than a green "on schedule".
+            self.assessment.time_status = None;
+            self.note(
+                DiagnosticCode::NoElapsedTime,
+                "最新值即基期值，尚无可评估的进展".to_owned(),
+                "the latest value is the baseline: there is no progress to read yet".to_owned(),
+            );
+        }
         self.note_stretch(y, target);
 
         // Reading 2: the growth ratio, against the baseline.
