@@ -21,11 +21,19 @@ use zijin_store::{SqliteStore, Store};
 const REGIONS: usize = 1_000;
 
 fn main() {
-    let rows: usize = std::env::var("ZIJIN_BENCH_ROWS").ok().and_then(|text| text.parse().ok()).unwrap_or(1_000_000);
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime");
+    let rows: usize = std::env::var("ZIJIN_BENCH_ROWS")
+        .ok()
+        .and_then(|text| text.parse().ok())
+        .unwrap_or(1_000_000);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
     runtime.block_on(async {
         let directory = tempfile::tempdir().expect("temporary directory");
-        let store = SqliteStore::open(&directory.path().join("bench.db")).await.expect("open SQLite");
+        let store = SqliteStore::open(&directory.path().join("bench.db"))
+            .await
+            .expect("open SQLite");
         run("SQLite", Zijin::new(store), rows).await;
         if let Ok(url) = std::env::var("ZIJIN_BENCH_DATABASE_URL") {
             let schema = format!("zijin_bench_{}", std::process::id());
@@ -33,33 +41,54 @@ fn main() {
                 .await
                 .expect("connect to PostgreSQL in a new schema");
             run("PostgreSQL", Zijin::new(store.clone()), rows).await;
-            store.drop_schema(&schema).await.expect("drop the benchmark schema");
+            store
+                .drop_schema(&schema)
+                .await
+                .expect("drop the benchmark schema");
         }
     });
 }
 
 async fn run<S: Store>(backend: &str, app: Zijin<S>, rows: usize) {
-    let actor = Actor { name: "bench".to_owned(), now: Utc::now() };
+    let actor = Actor {
+        name: "bench".to_owned(),
+        now: Utc::now(),
+    };
     app.init(&actor).await.expect("init");
-    app.load_regions(&regions_file(), "bench-regions.toml").await.expect("load the benchmark regions");
+    app.load_regions(&regions_file(), "bench-regions.toml")
+        .await
+        .expect("load the benchmark regions");
     let plan = app.active_plan().await.expect("plan").plan;
     let csv = observations_csv(&plan, rows);
     let megabytes = csv.len() as f64 / 1e6;
 
     // Reading and validating alone (no database).
     let regions = app.regions().await.expect("regions");
-    let context = ImportContext { plan: &plan, regions: &regions, default_source_quality: SourceQuality::Reported };
+    let context = ImportContext {
+        plan: &plan,
+        regions: &regions,
+        default_source_quality: SourceQuality::Reported,
+    };
     let started = Instant::now();
-    let read = zijin_exchange::read_observations("bench.csv", csv.as_bytes(), &context, &mut |_, _| {})
-        .expect("the generated file is valid");
+    let read =
+        zijin_exchange::read_observations("bench.csv", csv.as_bytes(), &context, &mut |_, _| {})
+            .expect("the generated file is valid");
     let parse = started.elapsed();
     assert_eq!(read.len(), rows);
     drop(read);
 
-    let file = InputFile { name: "bench.csv".to_owned(), bytes: csv.into_bytes() };
+    let file = InputFile {
+        name: "bench.csv".to_owned(),
+        bytes: csv.into_bytes(),
+    };
     let started = Instant::now();
     let outcome = app
-        .import_files(std::slice::from_ref(&file), &actor, SourceQuality::Reported, &mut |_, _, _| {})
+        .import_files(
+            std::slice::from_ref(&file),
+            &actor,
+            SourceQuality::Reported,
+            &mut |_, _, _| {},
+        )
         .await
         .expect("import");
     let import = started.elapsed();
@@ -71,18 +100,36 @@ async fn run<S: Store>(backend: &str, app: Zijin<S>, rows: usize) {
         .await
         .expect("import again");
     let reimport = started.elapsed();
-    assert_eq!((again.added, again.unchanged, again.import_id), (0, rows, None));
+    assert_eq!(
+        (again.added, again.unchanged, again.import_id),
+        (0, rows, None)
+    );
 
-    let query = AssessQuery { as_of: Some(NaiveDate::from_ymd_opt(2025, 4, 30).unwrap()), ..AssessQuery::default() };
+    let query = AssessQuery {
+        as_of: Some(NaiveDate::from_ymd_opt(2025, 4, 30).unwrap()),
+        ..AssessQuery::default()
+    };
     let started = Instant::now();
     let report = app.assess(&query).await.expect("assess");
     let assess = started.elapsed();
 
     let rate = |duration: Duration| rows as f64 / duration.as_secs_f64();
     println!("== {backend}: {rows} rows, {megabytes:.1} MB of CSV ==");
-    println!("read + validate only:        {:>8.2} s  {:>10.0} rows/s", parse.as_secs_f64(), rate(parse));
-    println!("import (read, validate, write): {:>5.2} s  {:>10.0} rows/s", import.as_secs_f64(), rate(import));
-    println!("import again (nothing new):  {:>8.2} s  {:>10.0} rows/s", reimport.as_secs_f64(), rate(reimport));
+    println!(
+        "read + validate only:        {:>8.2} s  {:>10.0} rows/s",
+        parse.as_secs_f64(),
+        rate(parse)
+    );
+    println!(
+        "import (read, validate, write): {:>5.2} s  {:>10.0} rows/s",
+        import.as_secs_f64(),
+        rate(import)
+    );
+    println!(
+        "import again (nothing new):  {:>8.2} s  {:>10.0} rows/s",
+        reimport.as_secs_f64(),
+        rate(reimport)
+    );
     println!(
         "assess every indicator, {} regions ({} assessments from {rows} observations): {:.2} s",
         REGIONS,
@@ -122,8 +169,14 @@ fn observations_csv(plan: &zijin_domain::Plan, rows: usize) -> String {
                 if written == rows {
                     break 'outer;
                 }
-                let value = 100.0 + (region * 7 + position * 13) as f64 % 97.0 + period.len() as f64;
-                writeln!(text, "{},B{region:04},{period},{value},{},bench", indicator.code, indicator.unit).unwrap();
+                let value =
+                    100.0 + (region * 7 + position * 13) as f64 % 97.0 + period.len() as f64;
+                writeln!(
+                    text,
+                    "{},B{region:04},{period},{value},{},bench",
+                    indicator.code, indicator.unit
+                )
+                .unwrap();
                 written += 1;
             }
         }

@@ -5,7 +5,9 @@
 use zijin_domain::{Observation, SourceQuality};
 use zijin_store::{ImportBatch, ImportOutcome, ObservationFilter, Store};
 
-use crate::{Actor, AssessQuery, AssessmentReport, InitReport, InputFile, Result, Zijin, synthetic};
+use crate::{
+    Actor, AssessQuery, AssessmentReport, InitReport, InputFile, Result, Zijin, synthetic,
+};
 
 /// The name under which the built-in published figures are imported.
 pub const PUBLISHED_FILE_NAME: &str = "data/nanjing/observations-published.csv";
@@ -34,14 +36,27 @@ pub async fn build<S: Store>(app: &Zijin<S>, actor: &Actor) -> Result<DemoReport
         bytes: zijin_exchange::NANJING_PUBLISHED.to_vec(),
     };
     let published = app
-        .import_files(&[published_file], actor, SourceQuality::Official, &mut |_, _, _| {})
+        .import_files(
+            &[published_file],
+            actor,
+            SourceQuality::Official,
+            &mut |_, _, _| {},
+        )
         .await?;
 
     let plan = app.active_plan().await?.plan;
     let regions = app.regions().await?;
-    let city = ObservationFilter { indicators: Vec::new(), regions: vec![plan.region.clone()] };
-    let city_observations: Vec<Observation> =
-        app.store().latest_observations(&city).await?.into_iter().map(|record| record.observation).collect();
+    let city = ObservationFilter {
+        indicators: Vec::new(),
+        regions: vec![plan.region.clone()],
+    };
+    let city_observations: Vec<Observation> = app
+        .store()
+        .latest_observations(&city)
+        .await?
+        .into_iter()
+        .map(|record| record.observation)
+        .collect();
     let generated = synthetic::generate(&plan, &regions, &city_observations, synthetic::DEMO_SEED);
     let synthetic_rows = generated.len();
     let batch = ImportBatch {
@@ -53,5 +68,11 @@ pub async fn build<S: Store>(app: &Zijin<S>, actor: &Actor) -> Result<DemoReport
     };
     let synthetic = app.store().import(&batch).await?;
     let assessment = app.assess(&AssessQuery::default()).await?;
-    Ok(DemoReport { init, published, synthetic, synthetic_rows, assessment })
+    Ok(DemoReport {
+        init,
+        published,
+        synthetic,
+        synthetic_rows,
+        assessment,
+    })
 }

@@ -7,7 +7,9 @@ use zijin_store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
-    #[error("no plan is loaded; run `zijin init` to load the built-in Nanjing plan, or `zijin plan load FILE`")]
+    #[error(
+        "no plan is loaded; run `zijin init` to load the built-in Nanjing plan, or `zijin plan load FILE`"
+    )]
     NoPlan,
     #[error("there are no observations to assess; import some with `zijin import FILE`")]
     NoData,
@@ -16,7 +18,11 @@ pub enum AppError {
     #[error("unknown indicator code {0}; `zijin plan show` lists the plan's indicators")]
     UnknownIndicator(IndicatorCode),
     #[error("period {period} is outside the plan, which runs from {base_year} to {target_year}")]
-    PeriodOutsidePlan { period: Period, base_year: i32, target_year: i32 },
+    PeriodOutsidePlan {
+        period: Period,
+        base_year: i32,
+        target_year: i32,
+    },
     #[error("{file}: the plan refers to regions that are not loaded: {}; load them first with `zijin regions load FILE`", regions.join(", "))]
     UnknownRegionsInPlan { file: String, regions: Vec<String> },
     #[error("{}", problem_list(problems))]

@@ -20,8 +20,7 @@ use chrono::{DateTime, Months, NaiveDate, Utc};
 use sha2::{Digest, Sha256};
 use zijin_assess::Assessment;
 use zijin_domain::{
-    IndicatorCode, Observation, ObservationRecord, Period, Plan, Region, RegionCode,
-    SourceQuality,
+    IndicatorCode, Observation, ObservationRecord, Period, Plan, Region, RegionCode, SourceQuality,
 };
 use zijin_exchange::{ImportContext, LocatedObservation};
 use zijin_store::{
@@ -88,17 +87,33 @@ impl<S: Store> Zijin<S> {
     /// Loads the built-in Nanjing plan and its regions. Idempotent: running it
     /// again changes nothing unless the built-in files changed.
     pub async fn init(&self, actor: &Actor) -> Result<InitReport> {
-        let regions = zijin_exchange::parse_regions(zijin_exchange::NANJING_REGIONS, "data/nanjing/regions.toml")?;
+        let regions = zijin_exchange::parse_regions(
+            zijin_exchange::NANJING_REGIONS,
+            "data/nanjing/regions.toml",
+        )?;
         let regions_saved = self.store.save_regions(&regions).await?;
         let (plan, saved) = self
-            .load_plan(zijin_exchange::NANJING_PLAN, "data/nanjing/plan.toml", actor)
+            .load_plan(
+                zijin_exchange::NANJING_PLAN,
+                "data/nanjing/plan.toml",
+                actor,
+            )
             .await?;
-        Ok(InitReport { plan_code: plan.code.to_string(), plan: saved, regions: regions_saved })
+        Ok(InitReport {
+            plan_code: plan.code.to_string(),
+            plan: saved,
+            regions: regions_saved,
+        })
     }
 
     /// Parses, validates and stores a plan file, and makes it the active plan.
     /// The plan's own region must be known.
-    pub async fn load_plan(&self, text: &str, file_name: &str, actor: &Actor) -> Result<(Plan, PlanSaved)> {
+    pub async fn load_plan(
+        &self,
+        text: &str,
+        file_name: &str,
+        actor: &Actor,
+    ) -> Result<(Plan, PlanSaved)> {
         let plan = zijin_exchange::parse_plan(text, file_name)?;
         let regions = self.store.regions().await?;
         let known = |code: &RegionCode| regions.iter().any(|region| &region.code == code);
@@ -109,12 +124,18 @@ impl<S: Store> Zijin<S> {
         for indicator in &plan.indicators {
             for target in &indicator.region_targets {
                 if !known(&target.region) {
-                    unknown.push(format!("indicator {} region target {}", indicator.code, target.region));
+                    unknown.push(format!(
+                        "indicator {} region target {}",
+                        indicator.code, target.region
+                    ));
                 }
             }
         }
         if !unknown.is_empty() {
-            return Err(AppError::UnknownRegionsInPlan { file: file_name.to_owned(), regions: unknown });
+            return Err(AppError::UnknownRegionsInPlan {
+                file: file_name.to_owned(),
+                regions: unknown,
+            });
         }
         let saved = self.store.save_plan(&plan, text, actor.now).await?;
         Ok((plan, saved))
@@ -150,12 +171,17 @@ impl<S: Store> Zijin<S> {
     ) -> Result<ImportOutcome> {
         let stored = self.active_plan().await?;
         let regions = self.store.regions().await?;
-        let context = ImportContext { plan: &stored.plan, regions: &regions, default_source_quality };
+        let context = ImportContext {
+            plan: &stored.plan,
+            regions: &regions,
+            default_source_quality,
+        };
         let mut rows: Vec<LocatedObservation> = Vec::new();
         let mut problems = Vec::new();
         for file in files {
             let mut report = |done: u64, total: u64| progress(&file.name, done, total);
-            match zijin_exchange::read_observations(&file.name, &file.bytes, &context, &mut report) {
+            match zijin_exchange::read_observations(&file.name, &file.bytes, &context, &mut report)
+            {
                 Ok(mut read) => rows.append(&mut read),
                 Err(mut found) => problems.append(&mut found),
             }
@@ -191,10 +217,15 @@ impl<S: Store> Zijin<S> {
                 target_year: plan.target_year,
             });
         }
-        let filter = ObservationFilter { indicators: Vec::new(), regions: vec![region.code.clone()] };
+        let filter = ObservationFilter {
+            indicators: Vec::new(),
+            regions: vec![region.code.clone()],
+        };
         let latest = self.store.latest_observations(&filter).await?;
         let previous = previous_values(latest.into_iter().map(|record| record.observation), period);
-        Ok(zijin_exchange::write_reporting_workbook(plan, region, period, &previous)?)
+        Ok(zijin_exchange::write_reporting_workbook(
+            plan, region, period, &previous,
+        )?)
     }
 
     /// The assessment of the active plan. Without a date, the assessment is
@@ -233,16 +264,31 @@ impl<S: Store> Zijin<S> {
                 && (query.indicators.is_empty() || query.indicators.contains(&assessment.indicator))
         });
         sort_by_region_order(&mut assessments, &plan, &regions);
-        Ok(AssessmentReport { plan, regions, as_of, assessments })
+        Ok(AssessmentReport {
+            plan,
+            regions,
+            as_of,
+            assessments,
+        })
     }
 
     /// Every revision of every period of one indicator in one region.
-    pub async fn history(&self, indicator: &IndicatorCode, region: &RegionCode) -> Result<Vec<ObservationRecord>> {
+    pub async fn history(
+        &self,
+        indicator: &IndicatorCode,
+        region: &RegionCode,
+    ) -> Result<Vec<ObservationRecord>> {
         let stored = self.active_plan().await?;
         if stored.plan.indicator(indicator).is_none() {
             return Err(AppError::UnknownIndicator(indicator.clone()));
         }
-        if !self.store.regions().await?.iter().any(|candidate| &candidate.code == region) {
+        if !self
+            .store
+            .regions()
+            .await?
+            .iter()
+            .any(|candidate| &candidate.code == region)
+        {
             return Err(AppError::UnknownRegion(region.clone()));
         }
         Ok(self.store.history(indicator, region).await?)
@@ -260,7 +306,8 @@ pub fn default_as_of(plan: &Plan, observations: &[Observation]) -> Option<NaiveD
     let latest_year = observations
         .iter()
         .filter(|observation| {
-            plan.indicator(&observation.indicator).is_some_and(|indicator| !indicator.is_auxiliary())
+            plan.indicator(&observation.indicator)
+                .is_some_and(|indicator| !indicator.is_auxiliary())
                 && observation.period.is_full_year()
         })
         .map(|observation| observation.period.year())
@@ -270,13 +317,19 @@ pub fn default_as_of(plan: &Plan, observations: &[Observation]) -> Option<NaiveD
 }
 
 /// For each indicator, the latest observation of a period that ends before `period` starts.
-fn previous_values(observations: impl Iterator<Item = Observation>, period: Period) -> Vec<Observation> {
+fn previous_values(
+    observations: impl Iterator<Item = Observation>,
+    period: Period,
+) -> Vec<Observation> {
     let mut latest: Vec<Observation> = Vec::new();
     for observation in observations {
         if observation.period.end_date() >= period.end_date() || observation.period >= period {
             continue;
         }
-        match latest.iter_mut().find(|kept| kept.indicator == observation.indicator) {
+        match latest
+            .iter_mut()
+            .find(|kept| kept.indicator == observation.indicator)
+        {
             Some(kept) if kept.period < observation.period => *kept = observation,
             Some(_) => {}
             None => latest.push(observation),
@@ -289,16 +342,25 @@ fn previous_values(observations: impl Iterator<Item = Observation>, period: Peri
 /// order (the city, its districts, functional areas, the zone, its parks).
 fn sort_by_region_order(assessments: &mut [Assessment], plan: &Plan, regions: &[Region]) {
     let indicator_position = |code: &IndicatorCode| {
-        plan.indicators.iter().position(|indicator| &indicator.code == code).unwrap_or(usize::MAX)
+        plan.indicators
+            .iter()
+            .position(|indicator| &indicator.code == code)
+            .unwrap_or(usize::MAX)
     };
     let region_position = |code: &RegionCode| {
         if code == &plan.region {
             return 0;
         }
-        regions.iter().position(|region| &region.code == code).map_or(usize::MAX, |position| position + 1)
+        regions
+            .iter()
+            .position(|region| &region.code == code)
+            .map_or(usize::MAX, |position| position + 1)
     };
     assessments.sort_by_key(|assessment| {
-        (indicator_position(&assessment.indicator), region_position(&assessment.region))
+        (
+            indicator_position(&assessment.indicator),
+            region_position(&assessment.region),
+        )
     });
 }
 
@@ -308,5 +370,9 @@ fn digest(files: &[InputFile]) -> String {
         hasher.update((file.bytes.len() as u64).to_le_bytes());
         hasher.update(&file.bytes);
     }
-    hasher.finalize().iter().map(|byte| format!("{byte:02x}")).collect()
+    hasher
+        .finalize()
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
 }

@@ -20,16 +20,14 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, LogNormal, Normal};
 use zijin_domain::{
-    Indicator, Measure, Observation, Plan, Qualifier, Region, RegionCode, RegionKind,
-    SourceQuality,
+    Indicator, Measure, Observation, Plan, Qualifier, Region, RegionCode, RegionKind, SourceQuality,
 };
 
 /// The seed of the demo's synthetic data.
 pub const DEMO_SEED: u64 = 20_210_101;
 
 /// The source recorded on every synthetic observation.
-pub const SYNTHETIC_SOURCE: &str =
-    "Zijin 合成数据生成器 v1（synthetic data generator v1）：演示用，非公开发布数据 / for demonstration, not a published figure";
+pub const SYNTHETIC_SOURCE: &str = "Zijin 合成数据生成器 v1（synthetic data generator v1）：演示用，非公开发布数据 / for demonstration, not a published figure";
 
 /// Units whose values are whole numbers (counts).
 const COUNT_UNITS: [&str; 6] = ["家", "个", "人", "件", "项", "名"];
@@ -52,7 +50,10 @@ impl<'a> Targets<'a> {
             .map(|region| &region.code)
             .collect();
         Targets {
-            districts: regions.iter().filter(|region| child_of_city(region, RegionKind::District)).collect(),
+            districts: regions
+                .iter()
+                .filter(|region| child_of_city(region, RegionKind::District))
+                .collect(),
             functional_areas: regions
                 .iter()
                 .filter(|region| child_of_city(region, RegionKind::FunctionalArea))
@@ -60,7 +61,11 @@ impl<'a> Targets<'a> {
             parks: regions
                 .iter()
                 .filter(|region| {
-                    region.kind == RegionKind::Park && region.parent.as_ref().is_some_and(|parent| zones.contains(&parent))
+                    region.kind == RegionKind::Park
+                        && region
+                            .parent
+                            .as_ref()
+                            .is_some_and(|parent| zones.contains(&parent))
                 })
                 .collect(),
         }
@@ -79,13 +84,26 @@ struct Profile {
 /// and parks under the plan's region, from the city's observations in
 /// `observations` (other regions' observations are ignored). Deterministic for
 /// a given seed, plan, region list and city data.
-pub fn generate(plan: &Plan, regions: &[Region], observations: &[Observation], seed: u64) -> Vec<Observation> {
+pub fn generate(
+    plan: &Plan,
+    regions: &[Region],
+    observations: &[Observation],
+    seed: u64,
+) -> Vec<Observation> {
     let targets = Targets::find(plan, regions);
     // Region sizes are shared by all indicators: a big district is big in most of them.
     let mut size_rng = ChaCha8Rng::seed_from_u64(seed);
     let size = LogNormal::new(0.0, 0.6).expect("valid log-normal parameters");
-    let district_size: Vec<f64> = targets.districts.iter().map(|_| size.sample(&mut size_rng)).collect();
-    let park_size: Vec<f64> = targets.parks.iter().map(|_| size.sample(&mut size_rng)).collect();
+    let district_size: Vec<f64> = targets
+        .districts
+        .iter()
+        .map(|_| size.sample(&mut size_rng))
+        .collect();
+    let park_size: Vec<f64> = targets
+        .parks
+        .iter()
+        .map(|_| size.sample(&mut size_rng))
+        .collect();
 
     let mut generated = Vec::new();
     for indicator in &plan.indicators {
@@ -115,18 +133,35 @@ pub fn generate(plan: &Plan, regions: &[Region], observations: &[Observation], s
         for observation in city {
             let years = observation.period.time() - f64::from(plan.base_year);
             let mut emit = |region: &Region, value: f64| {
-                generated.push(synthetic_observation(indicator, region, observation, value, decimals));
+                generated.push(synthetic_observation(
+                    indicator,
+                    region,
+                    observation,
+                    value,
+                    decimals,
+                ));
             };
             if indicator.measure.is_additive() {
                 let shares = |profiles: &[Profile]| -> Vec<f64> {
-                    profiles.iter().map(|profile| profile.weight * (profile.tilt * years).exp()).collect()
+                    profiles
+                        .iter()
+                        .map(|profile| profile.weight * (profile.tilt * years).exp())
+                        .collect()
                 };
                 let total_units = to_units(observation.value, decimals);
-                for (region, units) in targets.districts.iter().zip(allocate(total_units, &shares(&district_profiles))) {
+                for (region, units) in targets
+                    .districts
+                    .iter()
+                    .zip(allocate(total_units, &shares(&district_profiles)))
+                {
                     emit(region, from_units(units, decimals));
                 }
                 let park_units = to_units(observation.value * park_share_of_city, decimals);
-                for (region, units) in targets.parks.iter().zip(allocate(park_units, &shares(&park_profiles))) {
+                for (region, units) in targets
+                    .parks
+                    .iter()
+                    .zip(allocate(park_units, &shares(&park_profiles)))
+                {
                     emit(region, from_units(units, decimals));
                 }
                 for (region, (share, tilt)) in targets.functional_areas.iter().zip(&area_profiles) {
@@ -135,8 +170,15 @@ pub fn generate(plan: &Plan, regions: &[Region], observations: &[Observation], s
                 }
             } else {
                 let spread = |profile: &Profile, premium: f64| {
-                    let value = observation.value * premium * profile.weight.powf(0.35) * (profile.tilt * years).exp();
-                    let bounded = if indicator.unit == "%" { value.clamp(0.0, 100.0) } else { value.max(0.0) };
+                    let value = observation.value
+                        * premium
+                        * profile.weight.powf(0.35)
+                        * (profile.tilt * years).exp();
+                    let bounded = if indicator.unit == "%" {
+                        value.clamp(0.0, 100.0)
+                    } else {
+                        value.max(0.0)
+                    };
                     from_units(to_units(bounded, decimals), decimals)
                 };
                 for (region, profile) in targets.districts.iter().zip(&district_profiles) {
@@ -147,7 +189,10 @@ pub fn generate(plan: &Plan, regions: &[Region], observations: &[Observation], s
                     emit(region, spread(profile, 1.15));
                 }
                 for (region, (share, tilt)) in targets.functional_areas.iter().zip(&area_profiles) {
-                    let profile = Profile { weight: share * 8.0, tilt: *tilt };
+                    let profile = Profile {
+                        weight: share * 8.0,
+                        tilt: *tilt,
+                    };
                     emit(region, spread(&profile, 1.05));
                 }
             }
@@ -163,10 +208,18 @@ fn profiles(rng: &mut ChaCha8Rng, sizes: &[f64]) -> Vec<Profile> {
     let tilt = Normal::new(0.0, 0.05).expect("valid normal parameters");
     let raw: Vec<Profile> = sizes
         .iter()
-        .map(|size| Profile { weight: size * factor.sample(rng), tilt: tilt.sample(rng) })
+        .map(|size| Profile {
+            weight: size * factor.sample(rng),
+            tilt: tilt.sample(rng),
+        })
         .collect();
     let mean = raw.iter().map(|profile| profile.weight).sum::<f64>() / raw.len().max(1) as f64;
-    raw.into_iter().map(|profile| Profile { weight: profile.weight / mean, ..profile }).collect()
+    raw.into_iter()
+        .map(|profile| Profile {
+            weight: profile.weight / mean,
+            ..profile
+        })
+        .collect()
 }
 
 fn synthetic_observation(
@@ -176,8 +229,17 @@ fn synthetic_observation(
     value: f64,
     decimals: u32,
 ) -> Observation {
-    let city_value = format!("{}{:.*}", qualifier_prefix(city.qualifier), decimals as usize, city.value);
-    let how = if indicator.measure.is_additive() { "分解 split from" } else { "参照 spread around" };
+    let city_value = format!(
+        "{}{:.*}",
+        qualifier_prefix(city.qualifier),
+        decimals as usize,
+        city.value
+    );
+    let how = if indicator.measure.is_additive() {
+        "分解 split from"
+    } else {
+        "参照 spread around"
+    };
     Observation {
         indicator: indicator.code.clone(),
         region: region.code.clone(),
@@ -203,7 +265,11 @@ fn qualifier_prefix(qualifier: Qualifier) -> &'static str {
 }
 
 fn decimals_for(indicator: &Indicator) -> u32 {
-    if indicator.measure != Measure::Rate && COUNT_UNITS.contains(&indicator.unit.as_str()) { 0 } else { 2 }
+    if indicator.measure != Measure::Rate && COUNT_UNITS.contains(&indicator.unit.as_str()) {
+        0
+    } else {
+        2
+    }
 }
 
 fn to_units(value: f64, decimals: u32) -> i64 {
@@ -223,7 +289,10 @@ fn allocate(total: i64, weights: &[f64]) -> Vec<i64> {
     if weights.is_empty() || sum <= 0.0 {
         return vec![0; weights.len()];
     }
-    let exact: Vec<f64> = weights.iter().map(|weight| total as f64 * weight / sum).collect();
+    let exact: Vec<f64> = weights
+        .iter()
+        .map(|weight| total as f64 * weight / sum)
+        .collect();
     let mut parts: Vec<i64> = exact.iter().map(|share| share.floor() as i64).collect();
     let mut remainder = total - parts.iter().sum::<i64>();
     let mut order: Vec<usize> = (0..weights.len()).collect();
@@ -245,7 +314,9 @@ fn allocate(total: i64, weights: &[f64]) -> Vec<i64> {
 /// FNV-1a: a hash that is the same on every machine and every release, so the
 /// same seed gives the same data everywhere (std's hasher promises neither).
 fn stable_hash(text: &str) -> u64 {
-    text.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3))
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 #[cfg(test)]

@@ -155,7 +155,11 @@ impl Cli {
             Command::Demo { .. } => "zijin-demo.db",
             _ => "zijin.db",
         };
-        self.db.clone().unwrap_or_else(|| PathBuf::from(default)).display().to_string()
+        self.db
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(default))
+            .display()
+            .to_string()
     }
 
     pub fn actor_name(&self) -> String {
@@ -171,21 +175,6 @@ pub fn is_postgres(location: &str) -> bool {
     location.starts_with("postgres://") || location.starts_with("postgresql://")
 }
 
-/// A location fit to print: the password of a URL is hidden.
-pub fn redact(location: &str) -> String {
-    if !is_postgres(location) {
-        return location.to_owned();
-    }
-    let Some((scheme, rest)) = location.split_once("://") else { return location.to_owned() };
-    match rest.split_once('@') {
-        Some((credentials, host)) if credentials.contains(':') => {
-            let user = credentials.split(':').next().unwrap_or_default();
-            format!("{scheme}://{user}:***@{host}")
-        }
-        _ => location.to_owned(),
-    }
-}
-
 fn parse_region(text: &str) -> Result<RegionCode, String> {
     RegionCode::new(text).map_err(|error| error.to_string())
 }
@@ -199,19 +188,13 @@ fn parse_period(text: &str) -> Result<Period, String> {
 }
 
 fn parse_source_quality(text: &str) -> Result<SourceQuality, String> {
-    text.parse::<SourceQuality>().map_err(|error| error.to_string())
+    text.parse::<SourceQuality>()
+        .map_err(|error| error.to_string())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn passwords_are_hidden() {
-        assert_eq!(redact("postgres://zijin:secret@db:5432/zijin"), "postgres://zijin:***@db:5432/zijin");
-        assert_eq!(redact("postgres://postgres@127.0.0.1/test"), "postgres://postgres@127.0.0.1/test");
-        assert_eq!(redact("zijin.db"), "zijin.db");
-    }
 
     #[test]
     fn the_command_line_is_well_formed() {

@@ -22,7 +22,10 @@ use crate::cli::{Cli, Command, Format, PlanCommand, RegionsCommand};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(runtime) => runtime,
         Err(error) => {
             eprintln!("错误 error: cannot start the async runtime: {error}");
@@ -44,26 +47,54 @@ async fn run(cli: Cli) -> Result<()> {
         return run_demo(&cli, &location).await;
     }
     let app = open(&location).await?;
-    let actor = Actor { name: cli.actor_name(), now: Utc::now() };
+    let actor = Actor {
+        name: cli.actor_name(),
+        now: Utc::now(),
+    };
     let mut out = std::io::stdout().lock();
     match &cli.command {
         Command::Init => {
             let report = app.init(&actor).await?;
-            writeln!(out, "数据库 database: {location}")?;
-            writeln!(out, "规划 plan {}: {}", report.plan_code, describe_plan_saved(report.plan))?;
+            writeln!(
+                out,
+                "数据库 database: {}",
+                zijin_store::redact_location(&location)
+            )?;
+            writeln!(
+                out,
+                "规划 plan {}: {}",
+                report.plan_code,
+                describe_plan_saved(report.plan)
+            )?;
             writeln!(
                 out,
                 "地区 regions: {} added, {} updated, {} unchanged",
                 report.regions.added, report.regions.updated, report.regions.unchanged
             )?;
         }
-        Command::Plan { command: PlanCommand::Load { file } } => {
+        Command::Plan {
+            command: PlanCommand::Load { file },
+        } => {
             let text = read_text(file)?;
-            let (plan, saved) = app.load_plan(&text, &file.display().to_string(), &actor).await?;
-            writeln!(out, "规划 plan {} ({}): {}", plan.code, plan.name_zh, describe_plan_saved(saved))?;
-            writeln!(out, "{} indicators; now the active plan", plan.indicators.len())?;
+            let (plan, saved) = app
+                .load_plan(&text, &file.display().to_string(), &actor)
+                .await?;
+            writeln!(
+                out,
+                "规划 plan {} ({}): {}",
+                plan.code,
+                plan.name_zh,
+                describe_plan_saved(saved)
+            )?;
+            writeln!(
+                out,
+                "{} indicators; now the active plan",
+                plan.indicators.len()
+            )?;
         }
-        Command::Plan { command: PlanCommand::Show { format } } => {
+        Command::Plan {
+            command: PlanCommand::Show { format },
+        } => {
             let stored = app.active_plan().await?;
             match format {
                 Format::Json => serde_json::to_writer_pretty(&mut out, &stored.plan)?,
@@ -72,11 +103,21 @@ async fn run(cli: Cli) -> Result<()> {
             }
             writeln!(out)?;
         }
-        Command::Plan { command: PlanCommand::List } => {
+        Command::Plan {
+            command: PlanCommand::List,
+        } => {
             let plans = app.store().plans().await?;
-            let active = app.store().active_plan().await?.map(|stored| stored.plan.code);
+            let active = app
+                .store()
+                .active_plan()
+                .await?
+                .map(|stored| stored.plan.code);
             for stored in plans {
-                let marker = if Some(&stored.plan.code) == active.as_ref() { "*" } else { " " };
+                let marker = if Some(&stored.plan.code) == active.as_ref() {
+                    "*"
+                } else {
+                    " "
+                };
                 writeln!(
                     out,
                     "{marker} {} v{} {}–{} {} ({} indicators, loaded {})",
@@ -90,7 +131,9 @@ async fn run(cli: Cli) -> Result<()> {
                 )?;
             }
         }
-        Command::Regions { command: RegionsCommand::Load { file } } => {
+        Command::Regions {
+            command: RegionsCommand::Load { file },
+        } => {
             let text = read_text(file)?;
             let saved = app.load_regions(&text, &file.display().to_string()).await?;
             writeln!(
@@ -99,7 +142,9 @@ async fn run(cli: Cli) -> Result<()> {
                 saved.added, saved.updated, saved.unchanged
             )?;
         }
-        Command::Regions { command: RegionsCommand::List { format } } => {
+        Command::Regions {
+            command: RegionsCommand::List { format },
+        } => {
             let regions = app.regions().await?;
             render::regions(&mut out, &regions, *format, cli.lang)?;
         }
@@ -107,8 +152,12 @@ async fn run(cli: Cli) -> Result<()> {
             let inputs = files
                 .iter()
                 .map(|path| {
-                    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
-                    Ok(InputFile { name: path.display().to_string(), bytes })
+                    let bytes = std::fs::read(path)
+                        .with_context(|| format!("reading {}", path.display()))?;
+                    Ok(InputFile {
+                        name: path.display().to_string(),
+                        bytes,
+                    })
                 })
                 .collect::<Result<Vec<_>>>()?;
             let bar = progress_bar(&inputs);
@@ -119,7 +168,9 @@ async fn run(cli: Cli) -> Result<()> {
                     bar.set_position(done);
                 }
             };
-            let outcome = app.import_files(&inputs, &actor, *quality, &mut progress).await;
+            let outcome = app
+                .import_files(&inputs, &actor, *quality, &mut progress)
+                .await;
             if let Some(bar) = bar {
                 bar.finish_and_clear();
             }
@@ -137,20 +188,45 @@ async fn run(cli: Cli) -> Result<()> {
                 )?,
             }
         }
-        Command::Template { region, period, out: path, force } => {
+        Command::Template {
+            region,
+            period,
+            out: path,
+            force,
+        } => {
             if path.exists() && !force {
-                bail!("{} already exists; pass --force to replace it", path.display());
+                bail!(
+                    "{} already exists; pass --force to replace it",
+                    path.display()
+                );
             }
             let bytes = app.reporting_workbook(region, *period).await?;
             std::fs::write(path, bytes).with_context(|| format!("writing {}", path.display()))?;
-            writeln!(out, "报送表 reporting workbook for {region}, {period}: {}", path.display())?;
+            writeln!(
+                out,
+                "报送表 reporting workbook for {region}, {period}: {}",
+                path.display()
+            )?;
         }
-        Command::Assess { as_of, regions, indicators, format } => {
-            let query = AssessQuery { as_of: *as_of, regions: regions.clone(), indicators: indicators.clone() };
+        Command::Assess {
+            as_of,
+            regions,
+            indicators,
+            format,
+        } => {
+            let query = AssessQuery {
+                as_of: *as_of,
+                regions: regions.clone(),
+                indicators: indicators.clone(),
+            };
             let report = app.assess(&query).await?;
             render::assessment(&mut out, &report, *format, cli.lang)?;
         }
-        Command::History { indicator, region, format } => {
+        Command::History {
+            indicator,
+            region,
+            format,
+        } => {
             let records = app.history(indicator, region).await?;
             render::history(&mut out, &records, *format, cli.lang)?;
         }
@@ -180,10 +256,17 @@ async fn run_demo(cli: &Cli, location: &str) -> Result<()> {
     }
     let app = open(location).await?;
     refuse_foreign_data(&app, location).await?;
-    let actor = Actor { name: demo::DEMO_ACTOR.to_owned(), now: Utc::now() };
+    let actor = Actor {
+        name: demo::DEMO_ACTOR.to_owned(),
+        now: Utc::now(),
+    };
     let report = demo::build(&app, &actor).await?;
     let mut out = std::io::stdout().lock();
-    writeln!(out, "紫金 Zijin 演示 demo — 数据库 database: {location}")?;
+    writeln!(
+        out,
+        "紫金 Zijin 演示 demo — 数据库 database: {}",
+        zijin_store::redact_location(location)
+    )?;
     writeln!(
         out,
         "规划 plan: {} ({} 项指标 indicators, {}–{})",
@@ -216,7 +299,8 @@ async fn replace_demo_file(path: &Path) -> Result<()> {
     for suffix in ["", "-wal", "-shm"] {
         let file = PathBuf::from(format!("{}{suffix}", path.display()));
         if file.exists() {
-            std::fs::remove_file(&file).with_context(|| format!("removing the old demo database {}", file.display()))?;
+            std::fs::remove_file(&file)
+                .with_context(|| format!("removing the old demo database {}", file.display()))?;
         }
     }
     Ok(())
@@ -230,6 +314,7 @@ async fn refuse_foreign_data(app: &Zijin<AnyStore>, location: &str) -> Result<()
         .filter(|import| !import.imported_by.starts_with(demo::DEMO_ACTOR))
         .count();
     if foreign > 0 {
+        let location = zijin_store::redact_location(location);
         bail!(
             "{location} holds {foreign} import(s) not made by the demo; the demo will not touch it. \
              Run the demo with another --db (the default is zijin-demo.db)."
@@ -239,7 +324,12 @@ async fn refuse_foreign_data(app: &Zijin<AnyStore>, location: &str) -> Result<()
 }
 
 async fn open(location: &str) -> Result<Zijin<AnyStore>> {
-    let store = AnyStore::open(location).await.with_context(|| format!("opening the database {}", cli::redact(location)))?;
+    let store = AnyStore::open(location).await.with_context(|| {
+        format!(
+            "opening the database {}",
+            zijin_store::redact_location(location)
+        )
+    })?;
     Ok(Zijin::new(store))
 }
 

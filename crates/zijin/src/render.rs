@@ -25,14 +25,21 @@ fn tr<'a>(lang: Lang, zh: &'a str, en: &'a str) -> &'a str {
 
 fn new_table(header: Vec<&str>) -> Table {
     let mut table = Table::new();
-    table.load_preset(UTF8_FULL_CONDENSED).set_content_arrangement(ContentArrangement::Dynamic).set_header(header);
+    table
+        .load_preset(UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_header(header);
     table
 }
 
 /// A number as people read it: no trailing zeros, at most `decimals` places.
 pub fn number(value: f64, decimals: usize) -> String {
     let text = format!("{value:.decimals$}");
-    if text.contains('.') { text.trim_end_matches('0').trim_end_matches('.').to_owned() } else { text }
+    if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.').to_owned()
+    } else {
+        text
+    }
 }
 
 fn kind_name(kind: Kind, lang: Lang) -> &'static str {
@@ -49,7 +56,9 @@ fn kind_name(kind: Kind, lang: Lang) -> &'static str {
 fn target_text(indicator: &Indicator) -> String {
     match &indicator.target {
         None => "—".to_owned(),
-        Some(target) if indicator.kind == Kind::Growth => format!("+{}%/年 ({})", number(target.value, 2), target.year),
+        Some(target) if indicator.kind == Kind::Growth => {
+            format!("+{}%/年 ({})", number(target.value, 2), target.year)
+        }
         Some(target) => format!("{} ({})", target.value_text(), target.year),
     }
 }
@@ -81,8 +90,10 @@ pub fn plan_table(out: &mut impl Write, stored: &StoredPlan, lang: Lang) -> Resu
         tr(lang, "出处", "plan section"),
     ]);
     for indicator in &plan.indicators {
-        let baseline =
-            indicator.baseline.map_or_else(|| "—".to_owned(), |baseline| format!("{} ({})", number(baseline.value, 4), baseline.year));
+        let baseline = indicator.baseline.map_or_else(
+            || "—".to_owned(),
+            |baseline| format!("{} ({})", number(baseline.value, 4), baseline.year),
+        );
         let name = match lang {
             Lang::Zh => indicator.name_zh.clone(),
             Lang::En => indicator.name_en.clone(),
@@ -104,8 +115,20 @@ pub fn plan_table(out: &mut impl Write, stored: &StoredPlan, lang: Lang) -> Resu
 pub fn plan_csv(out: &mut impl Write, plan: &Plan) -> Result<()> {
     let mut writer = csv::Writer::from_writer(out);
     writer.write_record([
-        "code", "name_zh", "name_en", "unit", "kind", "measure", "direction", "binding", "baseline_year",
-        "baseline_value", "target_year", "target_value", "target_stretch", "section",
+        "code",
+        "name_zh",
+        "name_en",
+        "unit",
+        "kind",
+        "measure",
+        "direction",
+        "binding",
+        "baseline_year",
+        "baseline_value",
+        "target_year",
+        "target_value",
+        "target_stretch",
+        "section",
     ])?;
     for indicator in &plan.indicators {
         let optional = |value: Option<String>| value.unwrap_or_default();
@@ -119,10 +142,19 @@ pub fn plan_csv(out: &mut impl Write, plan: &Plan) -> Result<()> {
             format!("{:?}", indicator.direction).to_lowercase(),
             format!("{:?}", indicator.binding).to_lowercase(),
             optional(indicator.baseline.map(|baseline| baseline.year.to_string())),
-            optional(indicator.baseline.map(|baseline| baseline.value.to_string())),
+            optional(
+                indicator
+                    .baseline
+                    .map(|baseline| baseline.value.to_string()),
+            ),
             optional(indicator.target.map(|target| target.year.to_string())),
             optional(indicator.target.map(|target| target.value.to_string())),
-            optional(indicator.target.and_then(|target| target.stretch).map(|stretch| stretch.to_string())),
+            optional(
+                indicator
+                    .target
+                    .and_then(|target| target.stretch)
+                    .map(|stretch| stretch.to_string()),
+            ),
             indicator.section.clone(),
         ])?;
     }
@@ -144,8 +176,15 @@ pub fn regions(out: &mut impl Write, regions: &[Region], format: Format, lang: L
                     region.code.to_string(),
                     region.name_zh.clone(),
                     region.name_en.clone(),
-                    serde_json::to_value(region.kind)?.as_str().unwrap_or_default().to_owned(),
-                    region.parent.as_ref().map(ToString::to_string).unwrap_or_default(),
+                    serde_json::to_value(region.kind)?
+                        .as_str()
+                        .unwrap_or_default()
+                        .to_owned(),
+                    region
+                        .parent
+                        .as_ref()
+                        .map(ToString::to_string)
+                        .unwrap_or_default(),
                     region.note.clone().unwrap_or_default(),
                 ])?;
             }
@@ -166,13 +205,20 @@ pub fn regions(out: &mut impl Write, regions: &[Region], format: Format, lang: L
                 };
                 let kind = match lang {
                     Lang::Zh => region.kind.name_zh().to_owned(),
-                    Lang::En => serde_json::to_value(region.kind)?.as_str().unwrap_or_default().to_owned(),
+                    Lang::En => serde_json::to_value(region.kind)?
+                        .as_str()
+                        .unwrap_or_default()
+                        .to_owned(),
                 };
                 table.add_row(vec![
                     region.code.to_string(),
                     name,
                     kind,
-                    region.parent.as_ref().map(ToString::to_string).unwrap_or_default(),
+                    region
+                        .parent
+                        .as_ref()
+                        .map(ToString::to_string)
+                        .unwrap_or_default(),
                     region.note.clone().unwrap_or_default(),
                 ]);
             }
@@ -189,7 +235,12 @@ fn quality_label(quality: SourceQuality, lang: Lang) -> String {
     }
 }
 
-pub fn history(out: &mut impl Write, records: &[ObservationRecord], format: Format, lang: Lang) -> Result<()> {
+pub fn history(
+    out: &mut impl Write,
+    records: &[ObservationRecord],
+    format: Format,
+    lang: Lang,
+) -> Result<()> {
     match format {
         Format::Json => {
             serde_json::to_writer_pretty(&mut *out, records)?;
@@ -198,8 +249,19 @@ pub fn history(out: &mut impl Write, records: &[ObservationRecord], format: Form
         Format::Csv => {
             let mut writer = csv::Writer::from_writer(out);
             writer.write_record([
-                "indicator", "region", "period", "revision", "value", "qualifier", "unit", "source", "source_quality",
-                "note", "import_id", "imported_by", "imported_at",
+                "indicator",
+                "region",
+                "period",
+                "revision",
+                "value",
+                "qualifier",
+                "unit",
+                "source",
+                "source_quality",
+                "note",
+                "import_id",
+                "imported_by",
+                "imported_at",
             ])?;
             for record in records {
                 let observation = &record.observation;
@@ -244,7 +306,11 @@ pub fn history(out: &mut impl Write, records: &[ObservationRecord], format: Form
                 table.add_row(vec![
                     observation.period.to_string(),
                     record.revision.to_string(),
-                    format!("{qualifier}{} {}", number(observation.value, 4), observation.unit),
+                    format!(
+                        "{qualifier}{} {}",
+                        number(observation.value, 4),
+                        observation.unit
+                    ),
                     observation.source.clone(),
                     quality_label(observation.source_quality, lang),
                     format!(

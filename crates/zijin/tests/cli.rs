@@ -10,7 +10,9 @@ struct Workspace {
 
 impl Workspace {
     fn new() -> Self {
-        Workspace { directory: tempfile::tempdir().expect("temporary directory") }
+        Workspace {
+            directory: tempfile::tempdir().expect("temporary directory"),
+        }
     }
 
     fn path(&self, name: &str) -> PathBuf {
@@ -54,12 +56,21 @@ fn text(path: &Path) -> String {
 fn init_import_assess_and_history() {
     let workspace = Workspace::new();
     let init = workspace.ok(&["init"]);
-    assert!(init.contains("nanjing-14th-st") && init.contains("stored as version 1"), "{init}");
+    assert!(
+        init.contains("nanjing-14th-st") && init.contains("stored as version 1"),
+        "{init}"
+    );
     let again = workspace.ok(&["init"]);
-    assert!(again.contains("unchanged (version 1)") && again.contains("0 added"), "{again}");
+    assert!(
+        again.contains("unchanged (version 1)") && again.contains("0 added"),
+        "{again}"
+    );
 
     let plan = workspace.ok(&["plan", "show"]);
-    assert!(plan.contains("rd_intensity") && plan.contains("全社会研发经费支出占地区生产总值比例"), "{plan}");
+    assert!(
+        plan.contains("rd_intensity") && plan.contains("全社会研发经费支出占地区生产总值比例"),
+        "{plan}"
+    );
 
     let csv = workspace.write(
         "江宁区.csv",
@@ -88,9 +99,24 @@ fn init_import_assess_and_history() {
     assert_eq!(rows.len(), 1);
     let row = &rows[0];
     for field in [
-        "indicator", "region", "as_of", "latest", "baseline", "target", "elapsed_share", "completion", "gap_points",
-        "growth_ratio", "projected_value", "projection_ratio", "probability", "time_status", "growth_status",
-        "projection_status", "light", "diagnostics",
+        "indicator",
+        "region",
+        "as_of",
+        "latest",
+        "baseline",
+        "target",
+        "elapsed_share",
+        "completion",
+        "gap_points",
+        "growth_ratio",
+        "projected_value",
+        "projection_ratio",
+        "probability",
+        "time_status",
+        "growth_status",
+        "projection_status",
+        "light",
+        "diagnostics",
     ] {
         assert!(row.get(field).is_some(), "field {field} missing from {row}");
     }
@@ -99,29 +125,80 @@ fn init_import_assess_and_history() {
     assert_eq!(row["latest"]["period"], "2022");
     assert_eq!(row["time_status"], "lagging");
     assert_eq!(row["light"], "yellow");
-    assert!((row["growth_ratio"].as_f64().unwrap() - 0.892605).abs() < 1e-5, "{row}");
+    assert!(
+        (row["growth_ratio"].as_f64().unwrap() - 0.892605).abs() < 1e-5,
+        "{row}"
+    );
 
     let table = workspace.ok(&["assess", "--as-of", "2023-06-30", "--region", "320115"]);
-    assert!(table.contains("高新技术企业数") && table.contains("黄灯") && table.contains("滞后"), "{table}");
-    let english = workspace.ok(&["--lang", "en", "assess", "--as-of", "2023-06-30", "--region", "320115"]);
-    assert!(english.contains("yellow") && english.contains("lagging"), "{english}");
+    assert!(
+        table.contains("高新技术企业数") && table.contains("黄灯") && table.contains("滞后"),
+        "{table}"
+    );
+    let english = workspace.ok(&[
+        "--lang",
+        "en",
+        "assess",
+        "--as-of",
+        "2023-06-30",
+        "--region",
+        "320115",
+    ]);
+    assert!(
+        english.contains("yellow") && english.contains("lagging"),
+        "{english}"
+    );
 
-    let csv_output = workspace.ok(&["assess", "--as-of", "2023-06-30", "--region", "320115", "--format", "csv"]);
+    let csv_output = workspace.ok(&[
+        "assess",
+        "--as-of",
+        "2023-06-30",
+        "--region",
+        "320115",
+        "--format",
+        "csv",
+    ]);
     let mut reader = csv::Reader::from_reader(csv_output.as_bytes());
-    assert!(reader.headers().unwrap().iter().any(|header| header == "gap_points"));
+    assert!(
+        reader
+            .headers()
+            .unwrap()
+            .iter()
+            .any(|header| header == "gap_points")
+    );
     assert!(reader.records().count() >= 1);
 
-    let history = workspace.ok(&["history", "--indicator", "high_tech_enterprises", "--region", "320115"]);
-    assert!(history.contains("1500") && history.contains("江宁区科技局") && history.contains("tester"), "{history}");
+    let history = workspace.ok(&[
+        "history",
+        "--indicator",
+        "high_tech_enterprises",
+        "--region",
+        "320115",
+    ]);
+    assert!(
+        history.contains("1500") && history.contains("江宁区科技局") && history.contains("tester"),
+        "{history}"
+    );
 }
 
 #[test]
 fn a_rejected_import_names_the_place_and_changes_nothing() {
     let workspace = Workspace::new();
     workspace.ok(&["init"]);
-    let good = workspace.write("good.csv", "indicator,region,period,value\ntech_smes,320102,2021,900\n");
+    let good = workspace.write(
+        "good.csv",
+        "indicator,region,period,value\ntech_smes,320102,2021,900\n",
+    );
     workspace.ok(&["import", &text(&good)]);
-    let before = workspace.ok(&["history", "--indicator", "tech_smes", "--region", "320102", "--format", "json"]);
+    let before = workspace.ok(&[
+        "history",
+        "--indicator",
+        "tech_smes",
+        "--region",
+        "320102",
+        "--format",
+        "json",
+    ]);
 
     let bad = workspace.write(
         "bad.csv",
@@ -130,11 +207,25 @@ fn a_rejected_import_names_the_place_and_changes_nothing() {
     let output = workspace.zijin(&["import", &text(&bad)]);
     assert!(!output.status.success(), "a bad file must fail");
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("bad.csv") && stderr.contains("row 3") && stderr.contains("abc"), "{stderr}");
+    assert!(
+        stderr.contains("bad.csv") && stderr.contains("row 3") && stderr.contains("abc"),
+        "{stderr}"
+    );
     assert!(stderr.contains("nothing was written"), "{stderr}");
 
-    let after = workspace.ok(&["history", "--indicator", "tech_smes", "--region", "320102", "--format", "json"]);
-    assert_eq!(before, after, "the rejected import must not change the database");
+    let after = workspace.ok(&[
+        "history",
+        "--indicator",
+        "tech_smes",
+        "--region",
+        "320102",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(
+        before, after,
+        "the rejected import must not change the database"
+    );
 }
 
 #[test]
@@ -142,16 +233,37 @@ fn template_writes_a_workbook_for_a_region() {
     let workspace = Workspace::new();
     workspace.ok(&["init"]);
     let out = workspace.path("玄武区-2024.xlsx");
-    let printed = workspace.ok(&["template", "--region", "320102", "--period", "2024", "--out", &text(&out)]);
+    let printed = workspace.ok(&[
+        "template",
+        "--region",
+        "320102",
+        "--period",
+        "2024",
+        "--out",
+        &text(&out),
+    ]);
     assert!(printed.contains("320102"), "{printed}");
     let bytes = std::fs::read(&out).expect("the workbook was written");
-    assert!(bytes.starts_with(b"PK\x03\x04"), "an XLSX file is a zip archive");
+    assert!(
+        bytes.starts_with(b"PK\x03\x04"),
+        "an XLSX file is a zip archive"
+    );
     // It does not overwrite without --force.
-    let output = workspace.zijin(&["template", "--region", "320102", "--period", "2024", "--out", &text(&out)]);
+    let output = workspace.zijin(&[
+        "template",
+        "--region",
+        "320102",
+        "--period",
+        "2024",
+        "--out",
+        &text(&out),
+    ]);
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("--force"));
     // An unknown region is a clear error.
-    let output = workspace.zijin(&["template", "--region", "999999", "--period", "2024", "--out", "x.xlsx"]);
+    let output = workspace.zijin(&[
+        "template", "--region", "999999", "--period", "2024", "--out", "x.xlsx",
+    ]);
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("999999"));
 }
@@ -175,10 +287,23 @@ fn the_demo_prints_the_assessment_of_the_plan() {
         .output()
         .expect("run the demo");
     let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(output.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     assert!(workspace.path("zijin-demo.db").exists());
-    for expected in ["2024-04-30", "高新技术企业数", "全社会研发经费支出占地区生产总值比例", "合成", "江宁区"] {
-        assert!(stdout.contains(expected), "the demo output lacks {expected:?}:\n{stdout}");
+    for expected in [
+        "2024-04-30",
+        "高新技术企业数",
+        "全社会研发经费支出占地区生产总值比例",
+        "合成",
+        "江宁区",
+    ] {
+        assert!(
+            stdout.contains(expected),
+            "the demo output lacks {expected:?}:\n{stdout}"
+        );
     }
     // Running it again rebuilds the demo database.
     let again = Command::new(env!("CARGO_BIN_EXE_zijin"))

@@ -12,7 +12,12 @@ use zijin_domain::{Kind, Qualifier, SourceQuality};
 use super::{new_table, number, quality_label, tr};
 use crate::cli::{Format, Lang};
 
-pub fn assessment(out: &mut impl Write, report: &AssessmentReport, format: Format, lang: Lang) -> Result<()> {
+pub fn assessment(
+    out: &mut impl Write,
+    report: &AssessmentReport,
+    format: Format,
+    lang: Lang,
+) -> Result<()> {
     match format {
         Format::Json => {
             serde_json::to_writer_pretty(&mut *out, &report.assessments)?;
@@ -32,9 +37,21 @@ pub fn assessment(out: &mut impl Write, report: &AssessmentReport, format: Forma
 pub fn demo(out: &mut impl Write, report: &AssessmentReport, lang: Lang) -> Result<()> {
     heading(out, report, lang)?;
     let plan_region = &report.plan.region;
-    let city: Vec<Assessment> =
-        report.assessments.iter().filter(|row| &row.region == plan_region).cloned().collect();
-    writeln!(out, "{}", tr(lang, "全市 — 规划目标进度", "The city — progress of every target"))?;
+    let city: Vec<Assessment> = report
+        .assessments
+        .iter()
+        .filter(|row| &row.region == plan_region)
+        .cloned()
+        .collect();
+    writeln!(
+        out,
+        "{}",
+        tr(
+            lang,
+            "全市 — 规划目标进度",
+            "The city — progress of every target"
+        )
+    )?;
     table(out, report, &city, lang, false)?;
     counts(out, &city, lang)?;
     writeln!(out)?;
@@ -61,7 +78,10 @@ fn heading(out: &mut impl Write, report: &AssessmentReport, lang: Lang) -> Resul
 
 /// Diagnostics that add nothing in a terminal table (they state the method);
 /// they stay in JSON and CSV.
-const QUIET: [DiagnosticCode; 2] = [DiagnosticCode::GrowthRatioNotApplicable, DiagnosticCode::ProbabilityNotApplicable];
+const QUIET: [DiagnosticCode; 2] = [
+    DiagnosticCode::GrowthRatioNotApplicable,
+    DiagnosticCode::ProbabilityNotApplicable,
+];
 
 fn table(
     out: &mut impl Write,
@@ -71,7 +91,11 @@ fn table(
     show_region: bool,
 ) -> Result<()> {
     if rows.is_empty() {
-        writeln!(out, "{}", tr(lang, "没有可评估的指标。", "Nothing to assess."))?;
+        writeln!(
+            out,
+            "{}",
+            tr(lang, "没有可评估的指标。", "Nothing to assess.")
+        )?;
         return Ok(());
     }
     let mut header = vec![tr(lang, "指标", "indicator")];
@@ -124,8 +148,14 @@ fn table(
             (Some(done), Some(elapsed)) => format!("{} / {}", percent(done), percent(elapsed)),
             _ => "—".to_owned(),
         });
-        cells.push(row.gap_points.map_or_else(|| "—".to_owned(), |gap| format!("{gap:+.1}")));
-        cells.push(row.growth_ratio.map_or_else(|| "—".to_owned(), |ratio| format!("{ratio:.2}")));
+        cells.push(
+            row.gap_points
+                .map_or_else(|| "—".to_owned(), |gap| format!("{gap:+.1}")),
+        );
+        cells.push(
+            row.growth_ratio
+                .map_or_else(|| "—".to_owned(), |ratio| format!("{ratio:.2}")),
+        );
         cells.push(format!(
             "{} / {}",
             row.projection_ratio.map_or_else(|| "—".to_owned(), percent),
@@ -135,8 +165,16 @@ fn table(
         cells.push(light_text(row.light, lang));
         table.add_row(cells);
 
-        let place = if show_region { format!("{} @ {}", row.indicator, row.region) } else { row.indicator.to_string() };
-        for diagnostic in row.diagnostics.iter().filter(|diagnostic| !QUIET.contains(&diagnostic.code)) {
+        let place = if show_region {
+            format!("{} @ {}", row.indicator, row.region)
+        } else {
+            row.indicator.to_string()
+        };
+        for diagnostic in row
+            .diagnostics
+            .iter()
+            .filter(|diagnostic| !QUIET.contains(&diagnostic.code))
+        {
             let message = match lang {
                 Lang::Zh => &diagnostic.message,
                 Lang::En => &diagnostic.message_en,
@@ -190,9 +228,17 @@ fn counts(out: &mut impl Write, rows: &[Assessment], lang: Lang) -> Result<()> {
         }
         *by_status.entry(label).or_default() += 1;
     }
-    order.sort_by(|a, b| b.0.cmp(&a.0));
-    let parts: Vec<String> = order.iter().map(|(_, label)| format!("{} {label}", by_status[label])).collect();
-    writeln!(out, "{}{}", tr(lang, "合计：", "In all: "), parts.join(tr(lang, "，", ", ")))?;
+    order.sort_by_key(|(status, _)| std::cmp::Reverse(*status));
+    let parts: Vec<String> = order
+        .iter()
+        .map(|(_, label)| format!("{} {label}", by_status[label]))
+        .collect();
+    writeln!(
+        out,
+        "{}{}",
+        tr(lang, "合计：", "In all: "),
+        parts.join(tr(lang, "，", ", "))
+    )?;
     Ok(())
 }
 
@@ -222,22 +268,32 @@ fn regions_summary(out: &mut impl Write, report: &AssessmentReport, lang: Lang) 
         if region.code == report.plan.region {
             continue;
         }
-        let of_region: Vec<&Assessment> = report.assessments.iter().filter(|row| row.region == region.code).collect();
+        let of_region: Vec<&Assessment> = report
+            .assessments
+            .iter()
+            .filter(|row| row.region == region.code)
+            .collect();
         if of_region.is_empty() {
             continue;
         }
         rows += 1;
-        let lights = |light: Option<Light>| of_region.iter().filter(|row| row.light == light).count();
-        let mut ratios: Vec<f64> = of_region.iter().filter_map(|row| row.growth_ratio).collect();
+        let lights =
+            |light: Option<Light>| of_region.iter().filter(|row| row.light == light).count();
+        let mut ratios: Vec<f64> = of_region
+            .iter()
+            .filter_map(|row| row.growth_ratio)
+            .collect();
         ratios.sort_by(f64::total_cmp);
         let median = match ratios.len() {
             0 => "—".to_owned(),
             n if n % 2 == 1 => format!("{:.2}", ratios[n / 2]),
             n => format!("{:.2}", (ratios[n / 2 - 1] + ratios[n / 2]) / 2.0),
         };
-        let synthetic = of_region
-            .iter()
-            .any(|row| row.latest.as_ref().is_some_and(|latest| latest.source_quality == SourceQuality::Synthetic));
+        let synthetic = of_region.iter().any(|row| {
+            row.latest
+                .as_ref()
+                .is_some_and(|latest| latest.source_quality == SourceQuality::Synthetic)
+        });
         let name = match lang {
             Lang::Zh => &region.name_zh,
             Lang::En => &region.name_en,
@@ -250,7 +306,12 @@ fn regions_summary(out: &mut impl Write, report: &AssessmentReport, lang: Lang) 
             lights(Some(Light::Red)).to_string(),
             lights(None).to_string(),
             median,
-            if synthetic { tr(lang, "合成", "synthetic") } else { tr(lang, "报送", "reported") }.to_owned(),
+            if synthetic {
+                tr(lang, "合成", "synthetic")
+            } else {
+                tr(lang, "报送", "reported")
+            }
+            .to_owned(),
         ]);
     }
     if rows == 0 {
@@ -271,26 +332,39 @@ fn regions_summary(out: &mut impl Write, report: &AssessmentReport, lang: Lang) 
 }
 
 fn region_name(report: &AssessmentReport, row: &Assessment, lang: Lang) -> String {
-    report.regions.iter().find(|region| region.code == row.region).map_or_else(
-        || row.region.to_string(),
-        |region| match lang {
-            Lang::Zh => format!("{}\n{}", region.name_zh, region.code),
-            Lang::En => format!("{}\n{}", region.name_en, region.code),
-        },
-    )
+    report
+        .regions
+        .iter()
+        .find(|region| region.code == row.region)
+        .map_or_else(
+            || row.region.to_string(),
+            |region| match lang {
+                Lang::Zh => format!("{}\n{}", region.name_zh, region.code),
+                Lang::En => format!("{}\n{}", region.name_en, region.code),
+            },
+        )
 }
 
 fn baseline_and_target(row: &Assessment, lang: Lang) -> String {
-    let baseline = row
-        .baseline
-        .map_or_else(|| "—".to_owned(), |baseline| format!("{} ({})", number(baseline.value, 2), baseline.year));
+    let baseline = row.baseline.map_or_else(
+        || "—".to_owned(),
+        |baseline| format!("{} ({})", number(baseline.value, 2), baseline.year),
+    );
     let target = match row.target {
         None => "—".to_owned(),
         Some(target) if row.kind == Kind::Growth => {
-            format!("+{}%{} ({})", number(target.value, 2), tr(lang, "/年", "/yr"), target.year)
+            format!(
+                "+{}%{} ({})",
+                number(target.value, 2),
+                tr(lang, "/年", "/yr"),
+                target.year
+            )
         }
         Some(target) => {
-            let stretch = target.stretch.map(|stretch| format!("–{}", number(stretch, 2))).unwrap_or_default();
+            let stretch = target
+                .stretch
+                .map(|stretch| format!("–{}", number(stretch, 2)))
+                .unwrap_or_default();
             format!("{}{stretch} ({})", number(target.value, 2), target.year)
         }
     };
@@ -309,15 +383,31 @@ fn readings(row: &Assessment, lang: Lang) -> String {
         Lang::En => en,
     };
     if let Some(status) = row.time_status {
-        lines.push(format!("{}{}", tr(lang, "序时：", "time: "), pick(status.name_zh(), status.name_en())));
+        lines.push(format!(
+            "{}{}",
+            tr(lang, "序时：", "time: "),
+            pick(status.name_zh(), status.name_en())
+        ));
     }
     if let Some(status) = row.growth_status {
-        lines.push(format!("{}{}", tr(lang, "增长：", "growth: "), pick(status.name_zh(), status.name_en())));
+        lines.push(format!(
+            "{}{}",
+            tr(lang, "增长：", "growth: "),
+            pick(status.name_zh(), status.name_en())
+        ));
     }
     if let Some(status) = row.projection_status {
-        lines.push(format!("{}{}", tr(lang, "预测：", "projection: "), pick(status.name_zh(), status.name_en())));
+        lines.push(format!(
+            "{}{}",
+            tr(lang, "预测：", "projection: "),
+            pick(status.name_zh(), status.name_en())
+        ));
     }
-    if lines.is_empty() { "—".to_owned() } else { lines.join("\n") }
+    if lines.is_empty() {
+        "—".to_owned()
+    } else {
+        lines.join("\n")
+    }
 }
 
 /// A light always says its name: never colour alone.
@@ -384,14 +474,26 @@ fn csv(out: &mut impl Write, rows: &[Assessment]) -> Result<()> {
             row.region.to_string(),
             row.as_of.to_string(),
             name(serde_json::to_value(row.kind)?),
-            latest.map(|latest| latest.period.to_string()).unwrap_or_default(),
+            latest
+                .map(|latest| latest.period.to_string())
+                .unwrap_or_default(),
             text(latest.map(|latest| latest.value)),
-            latest.map(|latest| latest.qualifier.to_string()).unwrap_or_default(),
-            latest.map(|latest| latest.source.clone()).unwrap_or_default(),
-            latest.map(|latest| latest.source_quality.to_string()).unwrap_or_default(),
-            row.baseline.map(|baseline| baseline.year.to_string()).unwrap_or_default(),
+            latest
+                .map(|latest| latest.qualifier.to_string())
+                .unwrap_or_default(),
+            latest
+                .map(|latest| latest.source.clone())
+                .unwrap_or_default(),
+            latest
+                .map(|latest| latest.source_quality.to_string())
+                .unwrap_or_default(),
+            row.baseline
+                .map(|baseline| baseline.year.to_string())
+                .unwrap_or_default(),
             text(row.baseline.map(|baseline| baseline.value)),
-            row.target.map(|target| target.year.to_string()).unwrap_or_default(),
+            row.target
+                .map(|target| target.year.to_string())
+                .unwrap_or_default(),
             text(row.target.map(|target| target.value)),
             text(row.target.and_then(|target| target.stretch)),
             name(serde_json::to_value(row.target_basis)?),
