@@ -20,6 +20,25 @@ pub(crate) fn corrupt(what: impl Into<String>, message: impl Display) -> StoreEr
     }
 }
 
+/// Carries a store error through sqlx's row mapping (`try_map`), whose
+/// closures may only fail with a sqlx error. Rows are decoded as they arrive,
+/// so that a large result never holds every raw row at once.
+pub(crate) fn carry(error: StoreError) -> sqlx::Error {
+    sqlx::Error::Decode(Box::new(error))
+}
+
+/// The error of a query whose rows were decoded with [`carry`]: a carried
+/// store error comes back as itself, any other error is a database error.
+pub(crate) fn uncarry(error: sqlx::Error) -> StoreError {
+    match error {
+        sqlx::Error::Decode(source) => match source.downcast::<StoreError>() {
+            Ok(carried) => *carried,
+            Err(source) => StoreError::Database(sqlx::Error::Decode(source)),
+        },
+        other => StoreError::Database(other),
+    }
+}
+
 /// Timestamps are stored with microsecond precision, the precision of
 /// PostgreSQL's `timestamptz`, on both backends, so that both give back the
 /// same value.
@@ -168,36 +187,37 @@ pub(crate) fn region_changes<'a>(
     changes
 }
 
-/// One stored observation with its import, as read from either backend.
-pub(crate) struct ObservationRow {
-    pub indicator: String,
-    pub region: String,
-    pub period: String,
+/// One stored observation with its import, as read from either backend; the
+/// text borrows from the database row.
+pub(crate) struct ObservationRow<'r> {
+    pub indicator: &'r str,
+    pub region: &'r str,
+    pub period: &'r str,
     pub revision: i32,
     pub value: f64,
-    pub qualifier: String,
-    pub unit: String,
-    pub source: String,
-    pub source_quality: String,
-    pub note: Option<String>,
+    pub qualifier: &'r str,
+    pub unit: &'r str,
+    pub source: &'r str,
+    pub source_quality: &'r str,
+    pub note: Option<&'r str>,
     pub import_id: i64,
-    pub imported_by: String,
+    pub imported_by: &'r str,
     pub imported_at: DateTime<Utc>,
 }
 
-impl ObservationRow {
+impl ObservationRow<'_> {
     pub fn into_record(self) -> Result<ObservationRecord> {
         let observation = Observation {
-            indicator: IndicatorCode::new(&self.indicator)
+            indicator: IndicatorCode::new(self.indicator)
                 .map_err(|error| corrupt("indicator code", error))?,
-            region: RegionCode::new(&self.region).map_err(|error| corrupt("region code", error))?,
-            period: parse_period(&self.period)?,
+            region: RegionCode::new(self.region).map_err(|error| corrupt("region code", error))?,
+            period: parse_period(self.period)?,
             value: self.value,
-            qualifier: parse_qualifier(&self.qualifier)?,
-            unit: self.unit,
-            source: self.source,
-            source_quality: parse_source_quality(&self.source_quality)?,
-            note: self.note,
+            qualifier: parse_qualifier(self.qualifier)?,
+            unit: self.unit.to_owned(),
+            source: self.source.to_owned(),
+            source_quality: parse_source_quality(self.source_quality)?,
+            note: self.note.map(str::to_owned),
         };
         Ok(ObservationRecord {
             revision: parse_version(
@@ -209,7 +229,7 @@ impl ObservationRow {
             )?,
             observation,
             import_id: self.import_id,
-            imported_by: self.imported_by,
+            imported_by: self.imported_by.to_owned(),
             imported_at: self.imported_at,
         })
     }
@@ -247,17 +267,19 @@ pub(crate) fn sort_by_period_and_revision(records: &mut [ObservationRecord]) {
 }
 
 /// The latest stored revision of one key, as read during an import: the key's
-/// indicator is the one being compared, so only the rest is read.
-pub(crate) struct LatestRow {
-    pub region: String,
-    pub period: String,
+/// indicator is the one being compared, so only the rest is read. The text
+/// borrows from the database row: most stored keys are not in the batch, and
+/// those cost no allocation.
+pub(crate) struct LatestRow<'r> {
+    pub region: &'r str,
+    pub period: &'r str,
     pub revision: i32,
     pub value: f64,
-    pub qualifier: String,
-    pub unit: String,
-    pub source: String,
-    pub source_quality: String,
-    pub note: Option<String>,
+    pub qualifier: &'r str,
+    pub unit: &'r str,
+    pub source: &'r str,
+    pub source_quality: &'r str,
+    pub note: Option<&'r str>,
 }
 
 /// What an import writes: for each observation of the batch (in the batch's
@@ -296,11 +318,11 @@ impl<'a> ImportPlan<'a> {
         groups
     }
 
-    /// Compares the observations at `positions` (all of one indicator) with
-    /// the latest stored revisions of that indicator. Stored keys that are not
-    /// in the batch are ignored.
-    pub fn compare(&mut self, positions: &[usize], latest: Vec<LatestRow>) -> Result<()> {
-        let mut by_key: HashMap<(&str, Period), usize> = HashMap::with_capacity(positions.len());
+    /// Starts comparing the observations at `positions` (all of one
+    /// indicator) with the latest stored revisions of that indicator, which
+    /// are then fed to [`Comparison::latest`] one by one.
+    pub fn compare<'p>(&'p mut self, positions: &[usize]) -> Comparison<'p, 'a> {
+        let mut by_key = HashMap::with_capacity(positions.len());
         for &position in positions {
             let observation = &self.observations[position];
             let previous =
@@ -313,38 +335,8 @@ impl<'a> ImportPlan<'a> {
                 observation.period
             );
         }
-        for row in latest {
-            let period = parse_period(&row.period)?;
-            let Some(&position) = by_key.get(&(row.region.as_str(), period)) else {
-                continue;
-            };
-            let new = &self.observations[position];
-            let stored = Observation {
-                indicator: new.indicator.clone(),
-                region: new.region.clone(),
-                period,
-                value: row.value,
-                qualifier: parse_qualifier(&row.qualifier)?,
-                unit: row.unit,
-                source: row.source,
-                source_quality: parse_source_quality(&row.source_quality)?,
-                note: row.note,
-            };
-            let revision = parse_version(
-                &format!("revision of {} {} {}", new.indicator, new.region, period),
-                row.revision,
-            )?;
-            self.added -= 1;
-            if new.same_content(&stored) {
-                self.revisions[position] = None;
-            } else {
-                self.revisions[position] = Some(revision + 1);
-                self.revised += 1;
-            }
-        }
-        Ok(())
+        Comparison { plan: self, by_key }
     }
-
     pub fn writes_nothing(&self) -> bool {
         self.added == 0 && self.revised == 0
     }
@@ -365,6 +357,49 @@ impl<'a> ImportPlan<'a> {
             revised: self.revised,
             unchanged: self.observations.len() - self.added - self.revised,
         }
+    }
+}
+
+/// The comparison of one indicator's observations with what is stored.
+pub(crate) struct Comparison<'p, 'a> {
+    plan: &'p mut ImportPlan<'a>,
+    by_key: HashMap<(&'a str, Period), usize>,
+}
+
+impl Comparison<'_, '_> {
+    /// Takes the latest stored revision of one key of the indicator. Stored
+    /// keys that are not in the batch are ignored.
+    pub fn latest(&mut self, row: LatestRow<'_>) -> Result<()> {
+        let period = parse_period(row.period)?;
+        let Some(&position) = self.by_key.get(&(row.region, period)) else {
+            return Ok(());
+        };
+        let plan = &mut *self.plan;
+        let new = &plan.observations[position];
+        let stored = Observation {
+            indicator: new.indicator.clone(),
+            region: new.region.clone(),
+            period,
+            value: row.value,
+            qualifier: parse_qualifier(row.qualifier)?,
+            unit: row.unit.to_owned(),
+            source: row.source.to_owned(),
+            source_quality: parse_source_quality(row.source_quality)?,
+            note: row.note.map(str::to_owned),
+        };
+        let revision = parse_version(
+            &format!("revision of {} {} {}", new.indicator, new.region, period),
+            row.revision,
+        )?;
+        debug_assert_eq!(plan.revisions[position], Some(1), "a key read twice");
+        plan.added -= 1;
+        if new.same_content(&stored) {
+            plan.revisions[position] = None;
+        } else {
+            plan.revisions[position] = Some(revision + 1);
+            plan.revised += 1;
+        }
+        Ok(())
     }
 }
 
@@ -434,6 +469,23 @@ mod tests {
     }
 
     #[test]
+    fn store_errors_come_back_through_sqlx() {
+        let carried = uncarry(carry(corrupt("period", "2023-13")));
+        assert!(
+            matches!(&carried, StoreError::Corrupt { what, message } if what == "period" && message == "2023-13"),
+            "{carried:?}"
+        );
+        assert!(matches!(
+            uncarry(sqlx::Error::RowNotFound),
+            StoreError::Database(sqlx::Error::RowNotFound)
+        ));
+        assert!(matches!(
+            uncarry(sqlx::Error::Decode("not ours".into())),
+            StoreError::Database(sqlx::Error::Decode(_))
+        ));
+    }
+
+    #[test]
     fn timestamps_keep_microseconds() {
         let at = Utc.with_ymd_and_hms(2024, 3, 1, 8, 0, 0).unwrap()
             + chrono::Duration::nanoseconds(123_456_789);
@@ -476,17 +528,17 @@ mod tests {
         }
     }
 
-    fn latest(observation: &Observation, revision: i32) -> LatestRow {
+    fn latest<'o>(observation: &'o Observation, period: &'o str, revision: i32) -> LatestRow<'o> {
         LatestRow {
-            region: observation.region.to_string(),
-            period: observation.period.to_string(),
+            region: observation.region.as_str(),
+            period,
             revision,
             value: observation.value,
-            qualifier: observation.qualifier.symbol().to_owned(),
-            unit: observation.unit.clone(),
-            source: observation.source.clone(),
-            source_quality: observation.source_quality.as_str().to_owned(),
-            note: observation.note.clone(),
+            qualifier: observation.qualifier.symbol(),
+            unit: &observation.unit,
+            source: &observation.source,
+            source_quality: observation.source_quality.as_str(),
+            note: observation.note.as_deref(),
         }
     }
 
@@ -499,16 +551,25 @@ mod tests {
         ];
         let mut stored_note = observation("320102", "2023", 2.0);
         stored_note.note = Some("preliminary".to_owned());
+        let same = observation("320100", "2023", 3.0);
+        let elsewhere = observation("320104", "2023", 9.0);
         let stored = vec![
-            latest(&observation("320100", "2023", 3.0), 2),
-            latest(&stored_note, 1),
+            latest(&same, "2023", 2),
+            latest(&stored_note, "2023", 1),
             // A key that is not in the batch is left alone.
-            latest(&observation("320104", "2023", 9.0), 4),
+            latest(&elsewhere, "2023", 4),
         ];
         let mut plan = ImportPlan::new(&batch);
         let groups = plan.indicators();
         assert_eq!(groups.len(), 1);
-        plan.compare(&groups[0].1, stored).unwrap();
+        let mut comparison = plan.compare(&groups[0].1);
+        for row in stored {
+            comparison.latest(row).unwrap();
+        }
+        assert!(matches!(
+            comparison.latest(latest(&same, "2023-13", 1)),
+            Err(StoreError::Corrupt { .. })
+        ));
         let rows: Vec<(String, u32)> = plan
             .rows()
             .into_iter()

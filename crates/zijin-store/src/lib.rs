@@ -10,6 +10,25 @@
 //! Observations are never overwritten: a new value for the same indicator,
 //! region and period is stored as the next revision, and a value identical to
 //! the latest revision is not stored again (importing a file twice changes nothing).
+//!
+//! Opening a store: [`SqliteStore::open`] (a file path), [`PostgresStore::connect`]
+//! (a URL), [`PostgresStore::connect_with`] (caller-built [`PgConnectOptions`],
+//! for instance with a `search_path` that keeps Zijin in a schema of its own,
+//! as the storage tests do), or [`AnyStore::open`] for either. Error messages
+//! name the database without its password ([`redact_location`]).
+//!
+//! Both backends share the same tables (each migration explains them): plan
+//! versions as JSON documents with their source text, an active-plan marker,
+//! regions in the order first saved, imports, and append-only observations
+//! keyed by (indicator, region, period, revision). The latest revision of a
+//! key is read through the view `latest_observation_revisions`. Timestamps
+//! are kept to the microsecond on both backends. Periods are stored as their
+//! canonical text and sorted in Rust with the domain order.
+//!
+//! Imports are written in bulk: the latest revisions are read one indicator
+//! at a time and compared with [`Observation::same_content`], then the new
+//! rows go in as multi-row INSERTs (SQLite) or INSERT ... SELECT FROM UNNEST
+//! of column arrays (PostgreSQL). `examples/import_speed.rs` measures it.
 
 mod any;
 mod common;

@@ -19,9 +19,9 @@ use sqlx::{Connection, Postgres, QueryBuilder, Row, Transaction};
 use zijin_domain::{IndicatorCode, ObservationRecord, Plan, PlanCode, Region, RegionCode};
 
 use crate::common::{
-    ImportPlan, LatestRow, ObservationRow, PlanChange, PlanRow, RegionRow, import_counts,
+    ImportPlan, LatestRow, ObservationRow, PlanChange, PlanRow, RegionRow, carry, import_counts,
     plan_change, redact, region_changes, region_kind_text, sort_by_key,
-    sort_by_period_and_revision, stored_timestamp,
+    sort_by_period_and_revision, stored_timestamp, uncarry,
 };
 use crate::{
     ImportBatch, ImportOutcome, ImportRecord, ObservationFilter, PlanSaved, RegionsSaved, Result,
@@ -148,7 +148,8 @@ fn region_row(row: &PgRow) -> Result<RegionRow> {
     })
 }
 
-fn observation_record(row: &PgRow) -> Result<ObservationRecord> {
+/// Decodes a row of `SELECT_OBSERVATIONS`, for `try_map`.
+fn observation_record(row: PgRow) -> Result<ObservationRecord, sqlx::Error> {
     ObservationRow {
         indicator: row.try_get(0)?,
         region: row.try_get(1)?,
@@ -165,9 +166,10 @@ fn observation_record(row: &PgRow) -> Result<ObservationRecord> {
         imported_at: row.try_get(12)?,
     }
     .into_record()
+    .map_err(carry)
 }
 
-fn latest_row(row: &PgRow) -> Result<LatestRow> {
+fn latest_row(row: &PgRow) -> Result<LatestRow<'_>, sqlx::Error> {
     Ok(LatestRow {
         region: row.try_get(0)?,
         period: row.try_get(1)?,
@@ -365,17 +367,16 @@ impl Store for PostgresStore {
         let mut tx = self.begin_write("observations").await?;
         let mut plan = ImportPlan::new(&batch.observations);
         for (indicator, positions) in plan.indicators() {
-            let latest = sqlx::query(
+            let mut comparison = plan.compare(&positions);
+            sqlx::query(
                 "SELECT region, period, revision, value, qualifier, unit, source, \
                  source_quality, note FROM latest_observation_revisions WHERE indicator = $1",
             )
             .bind(indicator.as_str())
+            .try_map(|row: PgRow| comparison.latest(latest_row(&row)?).map_err(carry))
             .fetch_all(&mut *tx)
-            .await?
-            .iter()
-            .map(latest_row)
-            .collect::<Result<Vec<_>>>()?;
-            plan.compare(&positions, latest)?;
+            .await
+            .map_err(uncarry)?;
         }
         if plan.writes_nothing() {
             // Dropping the transaction rolls it back; nothing was written anyway.
@@ -473,11 +474,10 @@ impl Store for PostgresStore {
         }
         let mut records = query
             .build()
+            .try_map(observation_record)
             .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(observation_record)
-            .collect::<Result<Vec<_>>>()?;
+            .await
+            .map_err(uncarry)?;
         sort_by_key(&mut records);
         Ok(records)
     }
@@ -493,11 +493,10 @@ impl Store for PostgresStore {
         ))
         .bind(indicator.as_str())
         .bind(region.as_str())
+        .try_map(observation_record)
         .fetch_all(&self.pool)
-        .await?
-        .iter()
-        .map(observation_record)
-        .collect::<Result<Vec<_>>>()?;
+        .await
+        .map_err(uncarry)?;
         sort_by_period_and_revision(&mut records);
         Ok(records)
     }

@@ -18,9 +18,9 @@ use sqlx::{QueryBuilder, Row, Sqlite, Transaction};
 use zijin_domain::{IndicatorCode, ObservationRecord, Plan, PlanCode, Region, RegionCode};
 
 use crate::common::{
-    ImportPlan, LatestRow, ObservationRow, PlanChange, PlanRow, RegionRow, corrupt, import_counts,
-    parse_files, plan_change, region_changes, region_kind_text, sort_by_key,
-    sort_by_period_and_revision, stored_timestamp,
+    ImportPlan, LatestRow, ObservationRow, PlanChange, PlanRow, RegionRow, carry, corrupt,
+    import_counts, parse_files, plan_change, region_changes, region_kind_text, sort_by_key,
+    sort_by_period_and_revision, stored_timestamp, uncarry,
 };
 use crate::{
     ImportBatch, ImportOutcome, ImportRecord, ObservationFilter, PlanSaved, RegionsSaved, Result,
@@ -36,7 +36,10 @@ const OBSERVATION_COLUMNS: usize = 11;
 /// of 32,766 bound parameters.
 const ROWS_PER_INSERT: usize = 32_766 / OBSERVATION_COLUMNS;
 
-/// The columns `observation_row` reads, in its order.
+/// Rows the SQLite worker thread may read ahead of the task decoding them.
+const ROW_BUFFER: usize = 1024;
+
+/// The columns `observation_record` reads, in its order.
 const SELECT_OBSERVATIONS: &str = "SELECT o.indicator, o.region, o.period, o.revision, o.value, \
      o.qualifier, o.unit, o.source, o.source_quality, o.note, o.import_id, i.imported_by, \
      i.imported_at";
@@ -73,7 +76,11 @@ impl SqliteStore {
             // much faster than FULL; a power cut may lose the last commits.
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(10));
+            .busy_timeout(Duration::from_secs(10))
+            // SQLite runs on a worker thread that hands rows over through a
+            // channel; with sqlx's default of 50 rows, reading a million rows
+            // costs tens of thousands of thread wake-ups.
+            .row_buffer_size(ROW_BUFFER);
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
             .connect_with(options)
@@ -136,7 +143,8 @@ fn region_row(row: &SqliteRow) -> Result<RegionRow> {
     })
 }
 
-fn observation_record(row: &SqliteRow) -> Result<ObservationRecord> {
+/// Decodes a row of `SELECT_OBSERVATIONS`, for `try_map`.
+fn observation_record(row: SqliteRow) -> Result<ObservationRecord, sqlx::Error> {
     ObservationRow {
         indicator: row.try_get(0)?,
         region: row.try_get(1)?,
@@ -150,12 +158,13 @@ fn observation_record(row: &SqliteRow) -> Result<ObservationRecord> {
         note: row.try_get(9)?,
         import_id: row.try_get(10)?,
         imported_by: row.try_get(11)?,
-        imported_at: parse_timestamp(row.try_get(12)?)?,
+        imported_at: parse_timestamp(row.try_get(12)?).map_err(carry)?,
     }
     .into_record()
+    .map_err(carry)
 }
 
-fn latest_row(row: &SqliteRow) -> Result<LatestRow> {
+fn latest_row(row: &SqliteRow) -> Result<LatestRow<'_>, sqlx::Error> {
     Ok(LatestRow {
         region: row.try_get(0)?,
         period: row.try_get(1)?,
@@ -354,17 +363,16 @@ impl Store for SqliteStore {
         let mut tx = self.begin_write().await?;
         let mut plan = ImportPlan::new(&batch.observations);
         for (indicator, positions) in plan.indicators() {
-            let latest = sqlx::query(
+            let mut comparison = plan.compare(&positions);
+            sqlx::query(
                 "SELECT region, period, revision, value, qualifier, unit, source, \
                  source_quality, note FROM latest_observation_revisions WHERE indicator = ?",
             )
             .bind(indicator.as_str())
+            .try_map(|row: SqliteRow| comparison.latest(latest_row(&row)?).map_err(carry))
             .fetch_all(&mut *tx)
-            .await?
-            .iter()
-            .map(latest_row)
-            .collect::<Result<Vec<_>>>()?;
-            plan.compare(&positions, latest)?;
+            .await
+            .map_err(uncarry)?;
         }
         if plan.writes_nothing() {
             // Dropping the transaction rolls it back; nothing was written anyway.
@@ -430,11 +438,10 @@ impl Store for SqliteStore {
         }
         let mut records = query
             .build()
+            .try_map(observation_record)
             .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(observation_record)
-            .collect::<Result<Vec<_>>>()?;
+            .await
+            .map_err(uncarry)?;
         sort_by_key(&mut records);
         Ok(records)
     }
@@ -450,11 +457,10 @@ impl Store for SqliteStore {
         ))
         .bind(indicator.as_str())
         .bind(region.as_str())
+        .try_map(observation_record)
         .fetch_all(&self.pool)
-        .await?
-        .iter()
-        .map(observation_record)
-        .collect::<Result<Vec<_>>>()?;
+        .await
+        .map_err(uncarry)?;
         sort_by_period_and_revision(&mut records);
         Ok(records)
     }
