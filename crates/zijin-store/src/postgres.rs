@@ -72,6 +72,41 @@ impl PostgresStore {
         Self::connect_to(options, location).await
     }
 
+    /// Creates the schema `schema` in the database at `url` and connects with
+    /// it as the search path: a database of its own inside a shared server,
+    /// for benchmarks and tests. `schema` must be a plain identifier (ASCII
+    /// letters, digits and `_`, not starting with a digit). Remove it with
+    /// [`PostgresStore::drop_schema`].
+    pub async fn connect_in_new_schema(url: &str, schema: &str) -> Result<Self> {
+        let location = redact(url);
+        let open_error = |source| StoreError::Open {
+            location: location.clone(),
+            source,
+        };
+        check_schema_name(schema).map_err(open_error)?;
+        let options = PgConnectOptions::from_str(url).map_err(open_error)?;
+        let mut admin = PgConnection::connect_with(&options)
+            .await
+            .map_err(open_error)?;
+        sqlx::query(&format!("CREATE SCHEMA {schema}"))
+            .execute(&mut admin)
+            .await?;
+        admin.close().await?;
+        let options = options.options([("search_path", schema)]);
+        Self::connect_to(options, format!("{location} (schema {schema})")).await
+    }
+
+    /// Drops the schema `schema` and everything in it, then closes the store's
+    /// connections: the counterpart of [`PostgresStore::connect_in_new_schema`].
+    pub async fn drop_schema(&self, schema: &str) -> Result<()> {
+        check_schema_name(schema)?;
+        sqlx::query(&format!("DROP SCHEMA {schema} CASCADE"))
+            .execute(&self.pool)
+            .await?;
+        self.pool.close().await;
+        Ok(())
+    }
+
     async fn connect_to(options: PgConnectOptions, location: String) -> Result<Self> {
         // One direct connection first: it fails at once when the server is
         // unreachable or refuses the login (a pool would keep retrying until
@@ -530,6 +565,22 @@ impl Store for PostgresStore {
     }
 }
 
+/// Schema names are put into SQL text, so only plain identifiers are accepted.
+fn check_schema_name(schema: &str) -> Result<(), sqlx::Error> {
+    let plain = schema.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && schema.len() <= 63
+        && schema
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if plain {
+        Ok(())
+    } else {
+        Err(sqlx::Error::Configuration(
+            format!("schema name {schema:?} must be ASCII letters, digits and '_'").into(),
+        ))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -545,5 +596,20 @@ mod tests {
             "{described}"
         );
         assert!(described.contains("search_path"), "{described}");
+    }
+
+    #[test]
+    fn only_plain_schema_names_reach_sql() {
+        assert!(check_schema_name("zijin_bench_42").is_ok());
+        for bad in [
+            "",
+            "1abc",
+            "a;DROP TABLE x",
+            "a b",
+            "schéma",
+            &"a".repeat(64),
+        ] {
+            assert!(check_schema_name(bad).is_err(), "{bad:?} must be refused");
+        }
     }
 }
