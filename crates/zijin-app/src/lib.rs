@@ -256,7 +256,26 @@ impl<S: Store> Zijin<S> {
             .collect();
         let as_of = match query.as_of {
             Some(date) => date,
-            None => default_as_of(&plan, &observations).ok_or(AppError::NoData)?,
+            // The default date must not depend on which regions are asked
+            // for: it also looks at the plan region's own figures.
+            None if query.regions.is_empty() || query.regions.contains(&plan.region) => {
+                default_as_of(&plan, &observations).ok_or(AppError::NoData)?
+            }
+            None => {
+                let city = ObservationFilter {
+                    indicators: query.indicators.clone(),
+                    regions: vec![plan.region.clone()],
+                };
+                let mut both: Vec<Observation> = self
+                    .store
+                    .latest_observations(&city)
+                    .await?
+                    .into_iter()
+                    .map(|record| record.observation)
+                    .collect();
+                both.extend(observations.iter().cloned());
+                default_as_of(&plan, &both).ok_or(AppError::NoData)?
+            }
         };
         let mut assessments = zijin_assess::assess_plan(&plan, &observations, as_of);
         assessments.retain(|assessment| {

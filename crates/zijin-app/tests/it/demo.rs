@@ -186,3 +186,21 @@ async fn synthetic_data_is_labelled_deterministic_and_adds_up() {
     }
     assert!(checked >= 10, "{checked} additive city figures checked");
 }
+
+#[tokio::test]
+async fn the_default_date_does_not_depend_on_the_regions_asked_for() {
+    let (_directory, app, report) = demo_app().await;
+    let district = zijin_app::AssessQuery {
+        regions: vec![zijin_domain::RegionCode::new("320115").unwrap()],
+        ..zijin_app::AssessQuery::default()
+    };
+    let for_district = app.assess(&district).await.expect("assess one district");
+    assert_eq!(for_district.as_of, report.assessment.as_of);
+    assert!(
+        for_district
+            .assessments
+            .iter()
+            .all(|row| row.region.as_str() == "320115")
+    );
+    assert!(!for_district.assessments.is_empty());
+}
