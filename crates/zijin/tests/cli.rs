@@ -315,3 +315,81 @@ fn the_demo_prints_the_assessment_of_the_plan() {
         .expect("run the demo again");
     assert!(again.status.success());
 }
+
+#[test]
+fn another_plan_with_its_own_regions_can_be_loaded_and_assessed() {
+    let workspace = Workspace::new();
+    workspace.ok(&["init"]);
+    let regions = workspace.write(
+        "regions.toml",
+        "[[regions]]\ncode = \"320115-01\"\nname_zh = \"秣陵街道\"\nname_en = \"Moling Subdistrict\"\nkind = \"district\"\nparent = \"320115\"\n",
+    );
+    let loaded = workspace.ok(&["regions", "load", &text(&regions)]);
+    assert!(loaded.contains("1 added"), "{loaded}");
+    let plan = workspace.write(
+        "jiangning.toml",
+        r#"code = "jiangning-14th"
+name_zh = "江宁区“十四五”科技创新规划"
+name_en = "Jiangning 14th Five-Year S&T Plan"
+region = "320115"
+base_year = 2020
+target_year = 2025
+
+[[indicators]]
+code = "high_tech_enterprises"
+name_zh = "高新技术企业数"
+name_en = "High-tech enterprises"
+unit = "家"
+kind = "level"
+measure = "stock"
+section = "表1"
+baseline = 1000
+target = 2000
+region_targets = [{ region = "320115-01", baseline = 100, target = 300 }]
+"#,
+    );
+    let loaded = workspace.ok(&["plan", "load", &text(&plan)]);
+    assert!(
+        loaded.contains("jiangning-14th") && loaded.contains("active plan"),
+        "{loaded}"
+    );
+    let listed = workspace.ok(&["plan", "list"]);
+    assert!(
+        listed.contains("* jiangning-14th") && listed.contains("  nanjing-14th-st"),
+        "{listed}"
+    );
+
+    let data = workspace.write(
+        "data.csv",
+        "indicator,region,period,value\nhigh_tech_enterprises,320115,2022,1400\nhigh_tech_enterprises,320115-01,2022,220\n",
+    );
+    workspace.ok(&["import", &text(&data)]);
+    let json = workspace.ok(&["assess", "--as-of", "2023-06-30", "--format", "json"]);
+    let rows: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let rows = rows.as_array().unwrap();
+    assert_eq!(rows.len(), 2, "{json}");
+    // The plan's own region: (1400 − 1000) / (2000 − 1000) = 0.4 done at 0.4 of the time.
+    assert_eq!(rows[0]["region"], "320115");
+    assert!((rows[0]["completion"].as_f64().unwrap() - 0.4).abs() < 1e-9);
+    // The subdistrict's own target: (220 − 100) / (300 − 100) = 0.6.
+    assert_eq!(rows[1]["region"], "320115-01");
+    assert_eq!(rows[1]["target_basis"], "region");
+    assert!((rows[1]["completion"].as_f64().unwrap() - 0.6).abs() < 1e-9);
+
+    // A plan with a mistake is refused with the indicator and field named, and the active plan stays.
+    let broken = workspace.write(
+        "broken.toml",
+        &std::fs::read_to_string(&plan)
+            .unwrap()
+            .replace("target = 2000", "target = 2000\ntarget_year = 1"),
+    );
+    let output = workspace.zijin(&["plan", "load", &text(&broken)]);
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("broken.toml") && stderr.contains("target_year"),
+        "{stderr}"
+    );
+    let listed = workspace.ok(&["plan", "list"]);
+    assert!(listed.contains("* jiangning-14th"), "{listed}");
+}
