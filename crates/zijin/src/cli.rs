@@ -101,11 +101,7 @@ pub enum Command {
     Imports,
     /// Build a fresh demo database (the Nanjing plan, published city figures, synthetic district and
     /// park data) and print the assessment of the whole plan. 演示
-    Demo {
-        /// Reserved for serving the dashboard after the demo (not available yet).
-        #[arg(long, hide = true)]
-        serve: bool,
-    },
+    Demo,
 }
 
 #[derive(Debug, Subcommand)]
@@ -152,7 +148,7 @@ impl Cli {
             return url.clone();
         }
         let default = match self.command {
-            Command::Demo { .. } => "zijin-demo.db",
+            Command::Demo => "zijin-demo.db",
             _ => "zijin.db",
         };
         self.db

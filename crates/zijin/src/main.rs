@@ -43,7 +43,7 @@ fn main() -> ExitCode {
 
 async fn run(cli: Cli) -> Result<()> {
     let location = cli.database_location();
-    if let Command::Demo { serve: _ } = &cli.command {
+    if let Command::Demo = &cli.command {
         return run_demo(&cli, &location).await;
     }
     let app = open(&location).await?;
@@ -244,7 +244,7 @@ async fn run(cli: Cli) -> Result<()> {
                 )?;
             }
         }
-        Command::Demo { .. } => unreachable!("handled above"),
+        Command::Demo => unreachable!("handled above"),
     }
     Ok(())
 }
