@@ -53,6 +53,10 @@ pub use sqlx::postgres::PgConnectOptions;
 /// What can go wrong in storage. These are internal faults or an unreachable
 /// database, not mistakes in the user's data: data is validated before it
 /// reaches the store.
+///
+/// PostgreSQL reports through sqlx (`Open`, `Migrate`, `Database`), SQLite
+/// through rusqlite and its connection pool (`SqliteOpen`, `SqliteMigrate`,
+/// `Sqlite`, each naming the database file).
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("cannot open the database {location}: {source}")]
@@ -67,6 +71,21 @@ pub enum StoreError {
     },
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
+    #[error("cannot open the database {location}: {source}")]
+    SqliteOpen {
+        location: String,
+        source: SqliteError,
+    },
+    #[error("cannot migrate the database {location}: {source}")]
+    SqliteMigrate {
+        location: String,
+        source: SqliteError,
+    },
+    #[error("database error in {location}: {source}")]
+    Sqlite {
+        location: String,
+        source: SqliteError,
+    },
     #[error("the stored {what} is corrupt: {message}")]
     Corrupt { what: String, message: String },
     #[error("no plan with code {0} is stored")]
@@ -74,6 +93,22 @@ pub enum StoreError {
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// What failed under a [`SqliteStore`]: SQLite itself, the connection pool,
+/// or a file whose schema this version does not know.
+#[derive(Debug, thiserror::Error)]
+pub enum SqliteError {
+    #[error(transparent)]
+    Sqlite(#[from] rusqlite::Error),
+    /// No connection could be had (the store was closed, or a new connection
+    /// could not be set up).
+    #[error("{0}")]
+    Pool(String),
+    /// The location or the file cannot be used: an in-memory database, or a
+    /// schema this version cannot bring up to date.
+    #[error("{0}")]
+    Unusable(String),
+}
 
 /// A database location fit for messages and logs: the password of a URL
 /// (`postgres://user:password@host/db`, or a `password=` parameter) is

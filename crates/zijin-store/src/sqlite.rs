@@ -1,43 +1,65 @@
-//! The SQLite store: one file, created on first use, in WAL mode.
+//! The SQLite store: one file, created on first use, in WAL mode, through
+//! rusqlite (SQLite compiled into the binary).
 //!
-//! Every write runs in a `BEGIN IMMEDIATE` transaction: it takes the write
-//! lock before reading what it compares against, so that two writers (two
-//! processes on the same file) wait for each other (the busy timeout) instead
-//! of failing on a stale snapshot.
+//! rusqlite is blocking, so every operation runs as one closure on a pooled
+//! connection on Tokio's blocking threads: rows are decoded where SQLite
+//! produces them, with no channel or worker thread per row in between. The
+//! pool is `deadpool-sqlite`: it is async (a task waiting for a connection
+//! parks without holding a thread) and runs closures on the blocking threads
+//! itself (`interact`), so nothing in this file spawns threads, counts
+//! connections or hands them back by hand. The alternative, `r2d2` with
+//! `spawn_blocking`, would block a thread while waiting for a connection.
+//!
+//! Two pools share the file: readers (several connections: WAL lets them read
+//! while a write runs) and one writer. Writes queue for the single writer
+//! connection, in the order they came, and each runs in a `BEGIN IMMEDIATE`
+//! transaction: it takes the file's write lock before reading what it
+//! compares against, so that a writer in another process waits for it (the
+//! busy timeout) instead of failing on a stale snapshot.
+//!
+//! A closure always runs to its end once started: an operation whose future is
+//! dropped still commits, or rolls back, as a whole.
+//!
+//! Migrations are the scripts of `migrations/sqlite`, numbered by `PRAGMA
+//! user_version` (see [`migrate`]).
 
-use std::path::Path;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use sqlx::migrate::Migrator;
-use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
-    SqliteSynchronous,
+use deadpool_sqlite::{Config, Hook, HookError, InteractError, Pool, PoolError, Runtime};
+use rusqlite::types::ValueRef;
+use rusqlite::{Connection, Row, Transaction, TransactionBehavior, params};
+use zijin_domain::{
+    IndicatorCode, Observation, ObservationRecord, Plan, PlanCode, Region, RegionCode,
 };
-use sqlx::{QueryBuilder, Row, Sqlite, Transaction};
-use zijin_domain::{IndicatorCode, ObservationRecord, Plan, PlanCode, Region, RegionCode};
 
 use crate::common::{
-    ImportPlan, LatestRow, ObservationRow, PlanChange, PlanRow, RegionRow, carry, corrupt,
-    import_counts, parse_files, plan_change, region_changes, region_kind_text, sort_by_key,
-    sort_by_period_and_revision, stored_timestamp, uncarry,
+    ImportPlan, LatestRow, ObservationRow, PlanChange, PlanRow, RegionRow, corrupt, import_counts,
+    parse_files, plan_change, region_changes, region_kind_text, sort_by_key,
+    sort_by_period_and_revision, stored_timestamp,
 };
 use crate::{
     ImportBatch, ImportOutcome, ImportRecord, ObservationFilter, PlanSaved, RegionsSaved, Result,
-    Store, StoreError, StoredPlan,
+    SqliteError, Store, StoreError, StoredPlan,
 };
 
-static MIGRATOR: Migrator = sqlx::migrate!("./migrations/sqlite");
+/// The migrations, in order: migration `n` (counting from 1) brings the
+/// file's `user_version` from `n - 1` to `n`. A file is never migrated down.
+const MIGRATIONS: &[&str] = &[include_str!("../migrations/sqlite/0001_initial.sql")];
 
-/// Bound parameters per inserted observation row.
-const OBSERVATION_COLUMNS: usize = 11;
+/// Connections for reads: the HTTP server reads concurrently.
+const READERS: usize = 4;
 
-/// Rows per multi-row INSERT: as many as fit under the bundled SQLite's limit
-/// of 32,766 bound parameters.
-const ROWS_PER_INSERT: usize = 32_766 / OBSERVATION_COLUMNS;
+/// How long a write waits for another process's write lock before failing
+/// with "database is locked".
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// Rows the SQLite worker thread may read ahead of the task decoding them.
-const ROW_BUFFER: usize = 1024;
+/// Prepared statements kept per connection (`prepare_cached`); the store has
+/// fewer distinct statements than this.
+const STATEMENT_CACHE: usize = 32;
 
 /// The columns `observation_record` reads, in its order.
 const SELECT_OBSERVATIONS: &str = "SELECT o.indicator, o.region, o.period, o.revision, o.value, \
@@ -46,68 +68,286 @@ const SELECT_OBSERVATIONS: &str = "SELECT o.indicator, o.region, o.period, o.rev
 
 const SELECT_PLAN: &str = "SELECT p.version, p.document, p.source_text, p.loaded_at";
 
-/// A Zijin database in one SQLite file.
+const INSERT_OBSERVATION: &str = "INSERT INTO observations (indicator, region, period, \
+     revision, value, qualifier, unit, source, source_quality, note, import_id) \
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+/// A Zijin database in one SQLite file. Cloning is cheap and clones share the
+/// connections.
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
-    pool: SqlitePool,
+    /// The file, for messages.
+    location: Arc<str>,
+    readers: Pool,
+    /// One connection: writes are serialised.
+    writer: Pool,
 }
+
+/// Why a closure run on a connection failed: SQLite, the pool or the schema
+/// (the caller adds the location), or a store error such as a stored value
+/// that does not decode.
+enum Failure {
+    Sqlite(rusqlite::Error),
+    Other(SqliteError),
+    Store(StoreError),
+}
+
+impl Failure {
+    /// The error, given what to report a SQLite failure as.
+    fn into_error(self, report: impl FnOnce(SqliteError) -> StoreError) -> StoreError {
+        match self {
+            Failure::Sqlite(error) => report(SqliteError::Sqlite(error)),
+            Failure::Other(error) => report(error),
+            Failure::Store(error) => error,
+        }
+    }
+}
+
+impl From<rusqlite::Error> for Failure {
+    fn from(error: rusqlite::Error) -> Self {
+        Failure::Sqlite(error)
+    }
+}
+
+impl From<StoreError> for Failure {
+    fn from(error: StoreError) -> Self {
+        Failure::Store(error)
+    }
+}
+
+type Outcome<T> = std::result::Result<T, Failure>;
 
 impl SqliteStore {
     /// Opens the database file at `path`, creating it if it is missing, and
     /// brings its schema up to date. The folder must exist.
     pub async fn open(path: &Path) -> Result<Self> {
         let location = path.display().to_string();
-        let open_error = |source| StoreError::Open {
+        let open_error = |source| StoreError::SqliteOpen {
             location: location.clone(),
             source,
         };
         // An in-memory database would be private to each pooled connection:
         // the migrations would run on one and the others would see no tables.
         if location.is_empty() || location == ":memory:" {
-            return Err(open_error(sqlx::Error::Configuration(
+            return Err(open_error(SqliteError::Unusable(
                 "an in-memory SQLite database cannot be shared by the store's connections; give a file path".into(),
             )));
         }
-        let options = SqliteConnectOptions::new()
-            .filename(path)
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            // In WAL mode, NORMAL is durable against application crashes and
-            // much faster than FULL; a power cut may lose the last commits.
-            .synchronous(SqliteSynchronous::Normal)
-            .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(10))
-            // SQLite runs on a worker thread that hands rows over through a
-            // channel; with sqlx's default of 50 rows, reading a million rows
-            // costs tens of thousands of thread wake-ups.
-            .row_buffer_size(ROW_BUFFER);
-        let pool = SqlitePoolOptions::new()
-            .max_connections(4)
-            .connect_with(options)
+        let readers = connection_pool(file_name(path), READERS).map_err(open_error)?;
+        let writer = connection_pool(file_name(path), 1).map_err(open_error)?;
+        let store = SqliteStore {
+            location: location.as_str().into(),
+            readers,
+            writer,
+        };
+        // The writer's connection is made first: it creates the file and
+        // switches it to WAL before any reader opens it.
+        let connection = store
+            .writer
+            .get()
             .await
-            .map_err(open_error)?;
-        // `run_direct` on one connection rather than `run(&pool)`: the future
-        // of `run` is not provably `Send` through its `Acquire` bound, and
-        // callers spawn this future.
-        let mut connection = pool.acquire().await.map_err(open_error)?;
-        MIGRATOR
-            .run_direct(&mut *connection)
+            .map_err(|error| open_error(pool_error(error)))?;
+        let migrated = connection
+            .interact(migrate)
             .await
-            .map_err(|source| StoreError::Migrate {
+            .unwrap_or_else(|error| Err(interact_failure(error)));
+        migrated.map_err(|failure| {
+            failure.into_error(|source| StoreError::SqliteMigrate {
                 location: location.clone(),
                 source,
-            })?;
-        drop(connection);
-        Ok(SqliteStore { pool })
+            })
+        })?;
+        Ok(store)
     }
 
-    /// Closes every connection, waiting for those in use to be returned.
+    /// Closes the store: idle connections at once, connections in use as soon
+    /// as their operation ends (operations already running finish). Later
+    /// operations on this store or its clones fail.
     pub async fn close(&self) {
-        self.pool.close().await;
+        self.readers.close();
+        self.writer.close();
     }
 
-    async fn begin_write(&self) -> Result<Transaction<'static, Sqlite>> {
-        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
+    /// Runs `work` on a reader connection.
+    async fn read<T, F>(&self, work: F) -> Result<T>
+    where
+        F: FnOnce(&mut Connection) -> Outcome<T> + Send + 'static,
+        T: Send + 'static,
+    {
+        self.run(&self.readers, work).await
+    }
+
+    /// Runs `work` in a `BEGIN IMMEDIATE` transaction on the writer
+    /// connection, and commits if it succeeds (dropping the transaction on
+    /// failure rolls it back).
+    async fn write<T, F>(&self, work: F) -> Result<T>
+    where
+        F: FnOnce(&Transaction<'_>) -> Outcome<T> + Send + 'static,
+        T: Send + 'static,
+    {
+        self.run(&self.writer, |connection| {
+            let tx = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let value = work(&tx)?;
+            tx.commit()?;
+            Ok(value)
+        })
+        .await
+    }
+
+    async fn run<T, F>(&self, pool: &Pool, work: F) -> Result<T>
+    where
+        F: FnOnce(&mut Connection) -> Outcome<T> + Send + 'static,
+        T: Send + 'static,
+    {
+        let connection = pool
+            .get()
+            .await
+            .map_err(|error| self.error(pool_error(error)))?;
+        let outcome = connection
+            .interact(work)
+            .await
+            .unwrap_or_else(|error| Err(interact_failure(error)));
+        outcome.map_err(|failure| failure.into_error(|source| self.error(source)))
+    }
+
+    fn error(&self, source: SqliteError) -> StoreError {
+        StoreError::Sqlite {
+            location: self.location.to_string(),
+            source,
+        }
+    }
+}
+
+/// The name SQLite opens: the path, except that a relative path starting with
+/// `file:` is prefixed with `./` so that SQLite does not read it as a URI.
+fn file_name(path: &Path) -> PathBuf {
+    if path.is_relative() && path.to_string_lossy().starts_with("file:") {
+        Path::new(".").join(path)
+    } else {
+        path.to_owned()
+    }
+}
+
+/// A pool of up to `size` connections to `file`, each set up by [`configure`]
+/// when it is made.
+fn connection_pool(file: PathBuf, size: usize) -> Result<Pool, SqliteError> {
+    let config = Config::new(file);
+    let builder = match config.builder(Runtime::Tokio1) {
+        Ok(builder) => builder,
+        Err(never) => match never {},
+    };
+    builder
+        .max_size(size)
+        .post_create(Hook::async_fn(|connection, _| {
+            Box::pin(async move {
+                connection
+                    .interact(configure)
+                    .await
+                    .map_err(|error| HookError::message(error.to_string()))?
+            })
+        }))
+        .build()
+        .map_err(|error| SqliteError::Pool(error.to_string()))
+}
+
+/// Sets up a new connection. WAL lets readers read while a write runs and
+/// makes commits cheap; in WAL mode, `synchronous = NORMAL` is durable
+/// against application crashes and much faster than FULL (a power cut may
+/// lose the last commits). Foreign keys are off in SQLite unless asked for.
+fn configure(connection: &mut Connection) -> Result<(), HookError> {
+    connection
+        .busy_timeout(BUSY_TIMEOUT)
+        .map_err(HookError::Backend)?;
+    let mode: String = connection
+        .pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))
+        .map_err(HookError::Backend)?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        return Err(HookError::message(format!(
+            "SQLite cannot use WAL mode for this file (it kept the journal mode {mode:?})"
+        )));
+    }
+    connection
+        .pragma_update(None, "synchronous", "NORMAL")
+        .map_err(HookError::Backend)?;
+    connection
+        .pragma_update(None, "foreign_keys", "ON")
+        .map_err(HookError::Backend)?;
+    connection.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+    Ok(())
+}
+
+/// Brings the schema up to date, in one `BEGIN IMMEDIATE` transaction: two
+/// processes opening a new file at once wait for each other, and the second
+/// finds the schema in place.
+///
+/// A small runner rather than `rusqlite_migration`: that crate reads the
+/// version before it begins its (deferred) transaction, so two processes
+/// opening a new file at once would both run the first migration and one
+/// would fail; and this runner also recognises files made by the earlier
+/// sqlx-based store, which kept its own table of migrations and left
+/// `user_version` at 0.
+fn migrate(connection: &mut Connection) -> Outcome<()> {
+    let tx = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let version: i64 = tx.pragma_query_value(None, "user_version", |row| row.get(0))?;
+    let unusable = |message: String| Failure::Other(SqliteError::Unusable(message));
+    if version == 0 {
+        let sqlx_made: bool = tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE name = '_sqlx_migrations')",
+            [],
+            |row| row.get(0),
+        )?;
+        if sqlx_made {
+            return Err(unusable(
+                "the file was made by an earlier development version of Zijin (its schema is \
+                 recorded in _sqlx_migrations) and cannot be opened by this one; move it aside \
+                 and load the plan, regions and observations again"
+                    .to_owned(),
+            ));
+        }
+    }
+    let known = MIGRATIONS.len();
+    let current = usize::try_from(version).map_err(|_| {
+        unusable(format!(
+            "its schema version (user_version) is {version}, which no Zijin writes"
+        ))
+    })?;
+    if current > known {
+        return Err(unusable(format!(
+            "its schema version is {current}, newer than this version of Zijin knows \
+             ({known}); use a newer Zijin"
+        )));
+    }
+    for script in &MIGRATIONS[current..] {
+        tx.execute_batch(script)?;
+    }
+    if current < known {
+        tx.pragma_update(None, "user_version", database_integer(known))?;
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+fn pool_error(error: PoolError) -> SqliteError {
+    match error {
+        PoolError::Backend(error) | PoolError::PostCreateHook(HookError::Backend(error)) => {
+            SqliteError::Sqlite(error)
+        }
+        PoolError::PostCreateHook(HookError::Message(message)) => {
+            SqliteError::Unusable(message.into_owned())
+        }
+        PoolError::Closed => SqliteError::Pool("the store was closed".to_owned()),
+        other => SqliteError::Pool(other.to_string()),
+    }
+}
+
+/// A closure that panicked panics here again, in the caller's task; one that
+/// never ran fails.
+fn interact_failure(error: InteractError) -> Failure {
+    match error {
+        InteractError::Panic(payload) => std::panic::resume_unwind(payload),
+        InteractError::Aborted => Failure::Other(SqliteError::Pool(
+            "the connection was closed before the operation ran".to_owned(),
+        )),
     }
 }
 
@@ -123,58 +363,81 @@ fn parse_timestamp(text: &str) -> Result<DateTime<Utc>> {
         .map_err(|error| corrupt("timestamp", format!("{text:?}: {error}")))
 }
 
-fn plan_row(row: &SqliteRow) -> Result<PlanRow> {
+/// Column `index` as text borrowed from the row.
+fn text<'r>(row: &'r Row<'_>, index: usize) -> rusqlite::Result<&'r str> {
+    let value = row.get_ref(index)?;
+    value
+        .as_str()
+        .map_err(|error| conversion_error(index, value, error))
+}
+
+/// Column `index` as text borrowed from the row, or NULL.
+fn optional_text<'r>(row: &'r Row<'_>, index: usize) -> rusqlite::Result<Option<&'r str>> {
+    let value = row.get_ref(index)?;
+    value
+        .as_str_or_null()
+        .map_err(|error| conversion_error(index, value, error))
+}
+
+fn conversion_error(
+    index: usize,
+    value: ValueRef<'_>,
+    error: rusqlite::types::FromSqlError,
+) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(index, value.data_type(), Box::new(error))
+}
+
+fn plan_row(row: &Row<'_>) -> Outcome<PlanRow> {
     Ok(PlanRow {
-        version: row.try_get(0)?,
-        document: row.try_get(1)?,
-        source_text: row.try_get(2)?,
-        loaded_at: parse_timestamp(row.try_get(3)?)?,
+        version: row.get(0)?,
+        document: row.get(1)?,
+        source_text: row.get(2)?,
+        loaded_at: parse_timestamp(text(row, 3)?)?,
     })
 }
 
-fn region_row(row: &SqliteRow) -> Result<RegionRow> {
+fn region_row(row: &Row<'_>) -> Outcome<RegionRow> {
     Ok(RegionRow {
-        code: row.try_get(0)?,
-        name_zh: row.try_get(1)?,
-        name_en: row.try_get(2)?,
-        kind: row.try_get(3)?,
-        parent: row.try_get(4)?,
-        note: row.try_get(5)?,
+        code: row.get(0)?,
+        name_zh: row.get(1)?,
+        name_en: row.get(2)?,
+        kind: row.get(3)?,
+        parent: row.get(4)?,
+        note: row.get(5)?,
     })
 }
 
-/// Decodes a row of `SELECT_OBSERVATIONS`, for `try_map`.
-fn observation_record(row: SqliteRow) -> Result<ObservationRecord, sqlx::Error> {
-    ObservationRow {
-        indicator: row.try_get(0)?,
-        region: row.try_get(1)?,
-        period: row.try_get(2)?,
-        revision: row.try_get(3)?,
-        value: row.try_get(4)?,
-        qualifier: row.try_get(5)?,
-        unit: row.try_get(6)?,
-        source: row.try_get(7)?,
-        source_quality: row.try_get(8)?,
-        note: row.try_get(9)?,
-        import_id: row.try_get(10)?,
-        imported_by: row.try_get(11)?,
-        imported_at: parse_timestamp(row.try_get(12)?).map_err(carry)?,
+/// Decodes a row of `SELECT_OBSERVATIONS`.
+fn observation_record(row: &Row<'_>) -> Outcome<ObservationRecord> {
+    Ok(ObservationRow {
+        indicator: text(row, 0)?,
+        region: text(row, 1)?,
+        period: text(row, 2)?,
+        revision: row.get(3)?,
+        value: row.get(4)?,
+        qualifier: text(row, 5)?,
+        unit: text(row, 6)?,
+        source: text(row, 7)?,
+        source_quality: text(row, 8)?,
+        note: optional_text(row, 9)?,
+        import_id: row.get(10)?,
+        imported_by: text(row, 11)?,
+        imported_at: parse_timestamp(text(row, 12)?)?,
     }
-    .into_record()
-    .map_err(carry)
+    .into_record()?)
 }
 
-fn latest_row(row: &SqliteRow) -> Result<LatestRow<'_>, sqlx::Error> {
+fn latest_row<'r>(row: &'r Row<'_>) -> rusqlite::Result<LatestRow<'r>> {
     Ok(LatestRow {
-        region: row.try_get(0)?,
-        period: row.try_get(1)?,
-        revision: row.try_get(2)?,
-        value: row.try_get(3)?,
-        qualifier: row.try_get(4)?,
-        unit: row.try_get(5)?,
-        source: row.try_get(6)?,
-        source_quality: row.try_get(7)?,
-        note: row.try_get(8)?,
+        region: text(row, 0)?,
+        period: text(row, 1)?,
+        revision: row.get(2)?,
+        value: row.get(3)?,
+        qualifier: text(row, 4)?,
+        unit: text(row, 5)?,
+        source: text(row, 6)?,
+        source_quality: text(row, 7)?,
+        note: optional_text(row, 8)?,
     })
 }
 
@@ -189,14 +452,116 @@ fn database_integer(count: usize) -> i64 {
     i64::try_from(count).expect("a count fits in 64 bits")
 }
 
-async fn set_active_plan(tx: &mut Transaction<'static, Sqlite>, code: &PlanCode) -> Result<()> {
-    sqlx::query(
+fn set_active_plan(tx: &Transaction<'_>, code: &PlanCode) -> rusqlite::Result<()> {
+    tx.prepare_cached(
         "INSERT INTO active_plan (singleton, code) VALUES (1, ?) \
          ON CONFLICT (singleton) DO UPDATE SET code = excluded.code",
-    )
-    .bind(code.as_str())
-    .execute(&mut **tx)
-    .await?;
+    )?
+    .execute([code.as_str()])?;
+    Ok(())
+}
+
+/// The latest version of the plan with this code.
+fn latest_plan(connection: &Connection, code: &PlanCode) -> Outcome<Option<PlanRow>> {
+    let mut statement = connection.prepare_cached(&format!(
+        "{SELECT_PLAN} FROM plan_versions AS p WHERE p.code = ? ORDER BY p.version DESC LIMIT 1"
+    ))?;
+    let mut rows = statement.query([code.as_str()])?;
+    rows.next()?.map(plan_row).transpose()
+}
+
+fn stored_plans(rows: &mut rusqlite::Rows<'_>) -> Outcome<Vec<StoredPlan>> {
+    let mut plans = Vec::new();
+    while let Some(row) = rows.next()? {
+        plans.push(plan_row(row)?.into_stored_plan()?);
+    }
+    Ok(plans)
+}
+
+fn observation_records(rows: &mut rusqlite::Rows<'_>) -> Outcome<Vec<ObservationRecord>> {
+    let mut records = Vec::new();
+    while let Some(row) = rows.next()? {
+        records.push(observation_record(row)?);
+    }
+    Ok(records)
+}
+
+fn stored_regions(connection: &Connection) -> Outcome<Vec<Region>> {
+    let mut statement = connection.prepare_cached(
+        "SELECT code, name_zh, name_en, kind, parent, note FROM regions ORDER BY position",
+    )?;
+    let mut rows = statement.query([])?;
+    let mut regions = Vec::new();
+    while let Some(row) = rows.next()? {
+        regions.push(region_row(row)?.into_region()?);
+    }
+    Ok(regions)
+}
+
+/// Writes an import (see [`Store::import`]) in the caller's transaction.
+fn import_batch(tx: &Transaction<'_>, batch: &ImportBatch) -> Outcome<ImportOutcome> {
+    let mut plan = ImportPlan::new(&batch.observations);
+    {
+        let mut latest = tx.prepare_cached(
+            "SELECT region, period, revision, value, qualifier, unit, source, source_quality, \
+             note FROM latest_observation_revisions WHERE indicator = ?",
+        )?;
+        for (indicator, positions) in plan.indicators() {
+            let mut comparison = plan.compare(&positions);
+            let mut rows = latest.query([indicator.as_str()])?;
+            while let Some(row) = rows.next()? {
+                comparison.latest(latest_row(row)?)?;
+            }
+        }
+    }
+    if plan.writes_nothing() {
+        // Nothing was written: committing the transaction changes nothing.
+        return Ok(plan.outcome(None));
+    }
+    let counts = plan.outcome(None);
+    tx.prepare_cached(
+        "INSERT INTO imports (files, digest, imported_by, imported_at, added, revised) \
+         VALUES (?, ?, ?, ?, ?, ?)",
+    )?
+    .execute(params![
+        json_list(&batch.files),
+        batch.digest,
+        batch.imported_by,
+        timestamp_text(batch.imported_at),
+        database_integer(counts.added),
+        database_integer(counts.revised),
+    ])?;
+    let import_id = tx.last_insert_rowid();
+    let mut insert = tx.prepare_cached(INSERT_OBSERVATION)?;
+    let mut period = String::new();
+    for (observation, revision) in plan.rows() {
+        period.clear();
+        write!(period, "{}", observation.period).expect("writing to a String cannot fail");
+        insert_observation(&mut insert, observation, &period, revision, import_id)?;
+    }
+    Ok(plan.outcome(Some(import_id)))
+}
+
+fn insert_observation(
+    insert: &mut rusqlite::CachedStatement<'_>,
+    observation: &Observation,
+    period: &str,
+    revision: u32,
+    import_id: i64,
+) -> rusqlite::Result<()> {
+    insert.execute(params![
+        observation.indicator.as_str(),
+        observation.region.as_str(),
+        period,
+        revision,
+        observation.value,
+        observation.qualifier.symbol(),
+        observation.unit,
+        observation.source,
+        observation.source_quality.as_str(),
+        observation.note,
+        import_id,
+    ])?;
     Ok(())
 }
 
@@ -211,237 +576,168 @@ impl Store for SqliteStore {
         source_text: &str,
         loaded_at: DateTime<Utc>,
     ) -> Result<PlanSaved> {
-        let mut tx = self.begin_write().await?;
-        let latest = sqlx::query(&format!(
-            "{SELECT_PLAN} FROM plan_versions AS p WHERE p.code = ? ORDER BY p.version DESC LIMIT 1"
-        ))
-        .bind(plan.code.as_str())
-        .fetch_optional(&mut *tx)
-        .await?
-        .as_ref()
-        .map(plan_row)
-        .transpose()?;
-        let saved = match plan_change(latest, plan, source_text)? {
-            PlanChange::Unchanged(version) => PlanSaved::Unchanged(version),
-            PlanChange::Insert(version) => {
-                let document =
-                    serde_json::to_string(plan).expect("a plan always serializes to JSON");
-                sqlx::query(
-                    "INSERT INTO plan_versions (code, version, document, source_text, loaded_at) \
-                     VALUES (?, ?, ?, ?, ?)",
-                )
-                .bind(plan.code.as_str())
-                .bind(i64::from(version))
-                .bind(document)
-                .bind(source_text)
-                .bind(timestamp_text(loaded_at))
-                .execute(&mut *tx)
-                .await?;
-                PlanSaved::NewVersion(version)
-            }
-        };
-        set_active_plan(&mut tx, &plan.code).await?;
-        tx.commit().await?;
-        Ok(saved)
+        let plan = plan.clone();
+        let source_text = source_text.to_owned();
+        self.write(move |tx| {
+            let latest = latest_plan(tx, &plan.code)?;
+            let saved = match plan_change(latest, &plan, &source_text)? {
+                PlanChange::Unchanged(version) => PlanSaved::Unchanged(version),
+                PlanChange::Insert(version) => {
+                    let document =
+                        serde_json::to_string(&plan).expect("a plan always serializes to JSON");
+                    tx.prepare_cached(
+                        "INSERT INTO plan_versions (code, version, document, source_text, \
+                         loaded_at) VALUES (?, ?, ?, ?, ?)",
+                    )?
+                    .execute(params![
+                        plan.code.as_str(),
+                        version,
+                        document,
+                        source_text,
+                        timestamp_text(loaded_at),
+                    ])?;
+                    PlanSaved::NewVersion(version)
+                }
+            };
+            set_active_plan(tx, &plan.code)?;
+            Ok(saved)
+        })
+        .await
     }
 
     async fn active_plan(&self) -> Result<Option<StoredPlan>> {
-        sqlx::query(&format!(
-            "{SELECT_PLAN} FROM plan_versions AS p JOIN active_plan AS a ON a.code = p.code \
-             ORDER BY p.version DESC LIMIT 1"
-        ))
-        .fetch_optional(&self.pool)
-        .await?
-        .map(|row| plan_row(&row)?.into_stored_plan())
-        .transpose()
+        self.read(|connection| {
+            let mut statement = connection.prepare_cached(&format!(
+                "{SELECT_PLAN} FROM plan_versions AS p JOIN active_plan AS a ON a.code = p.code \
+                 ORDER BY p.version DESC LIMIT 1"
+            ))?;
+            let mut rows = statement.query([])?;
+            Ok(stored_plans(&mut rows)?.pop())
+        })
+        .await
     }
 
     async fn plan(&self, code: &PlanCode) -> Result<Option<StoredPlan>> {
-        sqlx::query(&format!(
-            "{SELECT_PLAN} FROM plan_versions AS p WHERE p.code = ? ORDER BY p.version DESC LIMIT 1"
-        ))
-        .bind(code.as_str())
-        .fetch_optional(&self.pool)
-        .await?
-        .map(|row| plan_row(&row)?.into_stored_plan())
-        .transpose()
+        let code = code.clone();
+        self.read(move |connection| {
+            Ok(latest_plan(connection, &code)?
+                .map(PlanRow::into_stored_plan)
+                .transpose()?)
+        })
+        .await
     }
 
     async fn plans(&self) -> Result<Vec<StoredPlan>> {
-        sqlx::query(&format!(
-            "{SELECT_PLAN} FROM plan_versions AS p \
-             JOIN (SELECT code, MAX(version) AS version, MIN(id) AS first_id \
-                   FROM plan_versions GROUP BY code) AS latest \
-               ON latest.code = p.code AND latest.version = p.version \
-             ORDER BY latest.first_id"
-        ))
-        .fetch_all(&self.pool)
-        .await?
-        .iter()
-        .map(|row| plan_row(row)?.into_stored_plan())
-        .collect()
+        self.read(|connection| {
+            let mut statement = connection.prepare_cached(&format!(
+                "{SELECT_PLAN} FROM plan_versions AS p \
+                 JOIN (SELECT code, MAX(version) AS version, MIN(id) AS first_id \
+                       FROM plan_versions GROUP BY code) AS latest \
+                   ON latest.code = p.code AND latest.version = p.version \
+                 ORDER BY latest.first_id"
+            ))?;
+            let mut rows = statement.query([])?;
+            stored_plans(&mut rows)
+        })
+        .await
     }
 
     async fn activate_plan(&self, code: &PlanCode) -> Result<()> {
-        let mut tx = self.begin_write().await?;
-        let stored = sqlx::query("SELECT 1 FROM plan_versions WHERE code = ? LIMIT 1")
-            .bind(code.as_str())
-            .fetch_optional(&mut *tx)
-            .await?;
-        if stored.is_none() {
-            return Err(StoreError::UnknownPlan(code.clone()));
-        }
-        set_active_plan(&mut tx, code).await?;
-        tx.commit().await?;
-        Ok(())
+        let code = code.clone();
+        self.write(move |tx| {
+            let stored = tx
+                .prepare_cached("SELECT 1 FROM plan_versions WHERE code = ? LIMIT 1")?
+                .exists([code.as_str()])?;
+            if !stored {
+                return Err(StoreError::UnknownPlan(code).into());
+            }
+            set_active_plan(tx, &code)?;
+            Ok(())
+        })
+        .await
     }
 
     async fn save_regions(&self, regions: &[Region]) -> Result<RegionsSaved> {
-        let mut tx = self.begin_write().await?;
-        let stored = sqlx::query(
-            "SELECT code, name_zh, name_en, kind, parent, note FROM regions ORDER BY position",
-        )
-        .fetch_all(&mut *tx)
-        .await?
-        .iter()
-        .map(|row| region_row(row)?.into_region())
-        .collect::<Result<Vec<_>>>()?;
-        let last_position: i64 =
-            sqlx::query_scalar("SELECT COALESCE(MAX(position), 0) FROM regions")
-                .fetch_one(&mut *tx)
-                .await?;
-        let changes = region_changes(stored, last_position, regions);
-        for (region, position) in &changes.inserts {
-            sqlx::query(
+        let regions = regions.to_vec();
+        self.write(move |tx| {
+            let stored = stored_regions(tx)?;
+            let last_position: i64 = tx
+                .prepare_cached("SELECT COALESCE(MAX(position), 0) FROM regions")?
+                .query_row([], |row| row.get(0))?;
+            let changes = region_changes(stored, last_position, &regions);
+            let mut insert = tx.prepare_cached(
                 "INSERT INTO regions (code, name_zh, name_en, kind, parent, note, position) \
                  VALUES (?, ?, ?, ?, ?, ?, ?)",
-            )
-            .bind(region.code.as_str())
-            .bind(&region.name_zh)
-            .bind(&region.name_en)
-            .bind(region_kind_text(region.kind))
-            .bind(region.parent.as_ref().map(RegionCode::as_str))
-            .bind(region.note.as_deref())
-            .bind(position)
-            .execute(&mut *tx)
-            .await?;
-        }
-        for region in &changes.updates {
-            sqlx::query(
+            )?;
+            for (region, position) in &changes.inserts {
+                insert.execute(params![
+                    region.code.as_str(),
+                    region.name_zh,
+                    region.name_en,
+                    region_kind_text(region.kind),
+                    region.parent.as_ref().map(RegionCode::as_str),
+                    region.note,
+                    position,
+                ])?;
+            }
+            let mut update = tx.prepare_cached(
                 "UPDATE regions SET name_zh = ?, name_en = ?, kind = ?, parent = ?, note = ? \
                  WHERE code = ?",
-            )
-            .bind(&region.name_zh)
-            .bind(&region.name_en)
-            .bind(region_kind_text(region.kind))
-            .bind(region.parent.as_ref().map(RegionCode::as_str))
-            .bind(region.note.as_deref())
-            .bind(region.code.as_str())
-            .execute(&mut *tx)
-            .await?;
-        }
-        tx.commit().await?;
-        Ok(RegionsSaved {
-            added: changes.inserts.len(),
-            updated: changes.updates.len(),
-            unchanged: changes.unchanged,
+            )?;
+            for region in &changes.updates {
+                update.execute(params![
+                    region.name_zh,
+                    region.name_en,
+                    region_kind_text(region.kind),
+                    region.parent.as_ref().map(RegionCode::as_str),
+                    region.note,
+                    region.code.as_str(),
+                ])?;
+            }
+            Ok(RegionsSaved {
+                added: changes.inserts.len(),
+                updated: changes.updates.len(),
+                unchanged: changes.unchanged,
+            })
         })
+        .await
     }
 
     async fn regions(&self) -> Result<Vec<Region>> {
-        sqlx::query(
-            "SELECT code, name_zh, name_en, kind, parent, note FROM regions ORDER BY position",
-        )
-        .fetch_all(&self.pool)
-        .await?
-        .iter()
-        .map(|row| region_row(row)?.into_region())
-        .collect()
+        self.read(|connection| stored_regions(connection)).await
     }
 
     async fn import(&self, batch: &ImportBatch) -> Result<ImportOutcome> {
-        let mut tx = self.begin_write().await?;
-        let mut plan = ImportPlan::new(&batch.observations);
-        for (indicator, positions) in plan.indicators() {
-            let mut comparison = plan.compare(&positions);
-            sqlx::query(
-                "SELECT region, period, revision, value, qualifier, unit, source, \
-                 source_quality, note FROM latest_observation_revisions WHERE indicator = ?",
-            )
-            .bind(indicator.as_str())
-            .try_map(|row: SqliteRow| comparison.latest(latest_row(&row)?).map_err(carry))
-            .fetch_all(&mut *tx)
-            .await
-            .map_err(uncarry)?;
-        }
-        if plan.writes_nothing() {
-            // Dropping the transaction rolls it back; nothing was written anyway.
-            return Ok(plan.outcome(None));
-        }
-        let counts = plan.outcome(None);
-        let import_id: i64 = sqlx::query_scalar(
-            "INSERT INTO imports (files, digest, imported_by, imported_at, added, revised) \
-             VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
-        )
-        .bind(json_list(&batch.files))
-        .bind(&batch.digest)
-        .bind(&batch.imported_by)
-        .bind(timestamp_text(batch.imported_at))
-        .bind(database_integer(counts.added))
-        .bind(database_integer(counts.revised))
-        .fetch_one(&mut *tx)
-        .await?;
-        let rows = plan.rows();
-        for chunk in rows.chunks(ROWS_PER_INSERT) {
-            let mut insert = QueryBuilder::<Sqlite>::new(
-                "INSERT INTO observations (indicator, region, period, revision, value, \
-                 qualifier, unit, source, source_quality, note, import_id) ",
-            );
-            insert.push_values(chunk, |mut row, &(observation, revision)| {
-                row.push_bind(observation.indicator.as_str())
-                    .push_bind(observation.region.as_str())
-                    .push_bind(observation.period.to_string())
-                    .push_bind(i64::from(revision))
-                    .push_bind(observation.value)
-                    .push_bind(observation.qualifier.symbol())
-                    .push_bind(observation.unit.as_str())
-                    .push_bind(observation.source.as_str())
-                    .push_bind(observation.source_quality.as_str())
-                    .push_bind(observation.note.as_deref())
-                    .push_bind(import_id);
-            });
-            insert.build().execute(&mut *tx).await?;
-        }
-        tx.commit().await?;
-        Ok(plan.outcome(Some(import_id)))
+        // The closure runs on another thread and may outlive this future if
+        // it is dropped, so it owns a copy of the batch.
+        let batch = batch.clone();
+        self.write(move |tx| import_batch(tx, &batch)).await
     }
 
     async fn latest_observations(
         &self,
         filter: &ObservationFilter,
     ) -> Result<Vec<ObservationRecord>> {
-        let mut query = QueryBuilder::<Sqlite>::new(format!(
+        let mut sql = format!(
             "{SELECT_OBSERVATIONS} FROM latest_observation_revisions AS o \
              JOIN imports AS i ON i.id = o.import_id WHERE 1 = 1"
-        ));
+        );
+        let mut parameters = Vec::new();
         if !filter.indicators.is_empty() {
-            query
-                .push(" AND o.indicator IN (SELECT value FROM json_each(")
-                .push_bind(json_list::<IndicatorCode>(&filter.indicators))
-                .push("))");
+            sql.push_str(" AND o.indicator IN (SELECT value FROM json_each(?))");
+            parameters.push(json_list::<IndicatorCode>(&filter.indicators));
         }
         if !filter.regions.is_empty() {
-            query
-                .push(" AND o.region IN (SELECT value FROM json_each(")
-                .push_bind(json_list::<RegionCode>(&filter.regions))
-                .push("))");
+            sql.push_str(" AND o.region IN (SELECT value FROM json_each(?))");
+            parameters.push(json_list::<RegionCode>(&filter.regions));
         }
-        let mut records = query
-            .build()
-            .try_map(observation_record)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(uncarry)?;
+        let mut records = self
+            .read(move |connection| {
+                let mut statement = connection.prepare_cached(&sql)?;
+                let mut rows = statement.query(rusqlite::params_from_iter(&parameters))?;
+                observation_records(&mut rows)
+            })
+            .await?;
         sort_by_key(&mut records);
         Ok(records)
     }
@@ -451,46 +747,47 @@ impl Store for SqliteStore {
         indicator: &IndicatorCode,
         region: &RegionCode,
     ) -> Result<Vec<ObservationRecord>> {
-        let mut records = sqlx::query(&format!(
-            "{SELECT_OBSERVATIONS} FROM observations AS o JOIN imports AS i ON i.id = o.import_id \
-             WHERE o.indicator = ? AND o.region = ?"
-        ))
-        .bind(indicator.as_str())
-        .bind(region.as_str())
-        .try_map(observation_record)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(uncarry)?;
+        let (indicator, region) = (indicator.clone(), region.clone());
+        let mut records = self
+            .read(move |connection| {
+                let mut statement = connection.prepare_cached(&format!(
+                    "{SELECT_OBSERVATIONS} FROM observations AS o \
+                     JOIN imports AS i ON i.id = o.import_id \
+                     WHERE o.indicator = ? AND o.region = ?"
+                ))?;
+                let mut rows = statement.query([indicator.as_str(), region.as_str()])?;
+                observation_records(&mut rows)
+            })
+            .await?;
         sort_by_period_and_revision(&mut records);
         Ok(records)
     }
 
     async fn imports(&self) -> Result<Vec<ImportRecord>> {
-        sqlx::query(
-            "SELECT id, files, digest, imported_by, imported_at, added, revised \
-             FROM imports ORDER BY id",
-        )
-        .fetch_all(&self.pool)
-        .await?
-        .iter()
-        .map(|row| {
-            let id: i64 = row.try_get(0)?;
-            let (added, revised) = import_counts(
-                &format!("counts of import {id}"),
-                row.try_get(5)?,
-                row.try_get(6)?,
+        self.read(|connection| {
+            let mut statement = connection.prepare_cached(
+                "SELECT id, files, digest, imported_by, imported_at, added, revised \
+                 FROM imports ORDER BY id",
             )?;
-            Ok(ImportRecord {
-                id,
-                files: parse_files(row.try_get(1)?)?,
-                digest: row.try_get(2)?,
-                imported_by: row.try_get(3)?,
-                imported_at: parse_timestamp(row.try_get(4)?)?,
-                added,
-                revised,
-            })
+            let mut rows = statement.query([])?;
+            let mut imports = Vec::new();
+            while let Some(row) = rows.next()? {
+                let id: i64 = row.get(0)?;
+                let (added, revised) =
+                    import_counts(&format!("counts of import {id}"), row.get(5)?, row.get(6)?)?;
+                imports.push(ImportRecord {
+                    id,
+                    files: parse_files(text(row, 1)?)?,
+                    digest: row.get(2)?,
+                    imported_by: row.get(3)?,
+                    imported_at: parse_timestamp(text(row, 4)?)?,
+                    added,
+                    revised,
+                });
+            }
+            Ok(imports)
         })
-        .collect()
+        .await
     }
 }
 

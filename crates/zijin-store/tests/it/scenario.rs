@@ -476,8 +476,12 @@ async fn failed_import_leaves_no_trace(store: &impl Store, first_import: i64) {
         .await
         .expect_err("an observation of an unknown region cannot be stored");
     assert!(
-        matches!(error, StoreError::Database(_)),
+        matches!(error, StoreError::Database(_) | StoreError::Sqlite { .. }),
         "a foreign-key violation is a database error, got {error:?}"
+    );
+    assert!(
+        error.to_string().to_lowercase().contains("foreign key"),
+        "the message names the violated constraint: {error}"
     );
     assert_eq!(
         Dump::of(store).await,
