@@ -64,11 +64,13 @@ fn parse_count(what: &str, number: i64) -> Result<usize> {
     usize::try_from(number).map_err(|_| corrupt(what, format!("{number} is negative")))
 }
 
-fn parse_version(what: &str, number: i32) -> Result<u32> {
+/// `what` names the number in the error; it is only called then, so that the
+/// common case (millions of rows read) formats nothing.
+fn parse_version(what: impl FnOnce() -> String, number: i32) -> Result<u32> {
     u32::try_from(number)
         .ok()
         .filter(|number| *number >= 1)
-        .ok_or_else(|| corrupt(what, format!("{number} is not a positive number")))
+        .ok_or_else(|| corrupt(what(), format!("{number} is not a positive number")))
 }
 
 pub(crate) fn parse_files(text: &str) -> Result<Vec<String>> {
@@ -88,7 +90,7 @@ impl PlanRow {
         let plan: Plan = serde_json::from_str(&self.document)
             .map_err(|error| corrupt("plan document", error))?;
         Ok(StoredPlan {
-            version: parse_version(&format!("version of plan {}", plan.code), self.version)?,
+            version: parse_version(|| format!("version of plan {}", plan.code), self.version)?,
             plan,
             loaded_at: self.loaded_at,
             source_text: self.source_text,
@@ -219,14 +221,17 @@ impl ObservationRow<'_> {
             source_quality: parse_source_quality(self.source_quality)?,
             note: self.note.map(str::to_owned),
         };
-        Ok(ObservationRecord {
-            revision: parse_version(
-                &format!(
+        let revision = parse_version(
+            || {
+                format!(
                     "revision of {} {} {}",
                     observation.indicator, observation.region, observation.period
-                ),
-                self.revision,
-            )?,
+                )
+            },
+            self.revision,
+        )?;
+        Ok(ObservationRecord {
+            revision,
             observation,
             import_id: self.import_id,
             imported_by: self.imported_by.to_owned(),
@@ -388,7 +393,7 @@ impl Comparison<'_, '_> {
             note: row.note.map(str::to_owned),
         };
         let revision = parse_version(
-            &format!("revision of {} {} {}", new.indicator, new.region, period),
+            || format!("revision of {} {} {}", new.indicator, new.region, period),
             row.revision,
         )?;
         debug_assert_eq!(plan.revisions[position], Some(1), "a key read twice");

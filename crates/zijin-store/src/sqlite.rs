@@ -23,6 +23,7 @@
 //! Migrations are the scripts of `migrations/sqlite`, numbered by `PRAGMA
 //! user_version` (see [`migrate`]).
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -56,6 +57,11 @@ const READERS: usize = 4;
 /// How long a write waits for another process's write lock before failing
 /// with "database is locked".
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The writer's page cache, in KiB (SQLite's default is 2 MiB): a large
+/// import modifies more pages than that, and a cache that overflows writes
+/// pages to the WAL in the middle of the transaction and reads them back.
+const WRITER_CACHE_KIB: i64 = 64 * 1024;
 
 /// Prepared statements kept per connection (`prepare_cached`); the store has
 /// fewer distinct statements than this.
@@ -133,8 +139,9 @@ impl SqliteStore {
                 "an in-memory SQLite database cannot be shared by the store's connections; give a file path".into(),
             )));
         }
-        let readers = connection_pool(file_name(path), READERS).map_err(open_error)?;
-        let writer = connection_pool(file_name(path), 1).map_err(open_error)?;
+        let readers = connection_pool(file_name(path), READERS, None).map_err(open_error)?;
+        let writer =
+            connection_pool(file_name(path), 1, Some(WRITER_CACHE_KIB)).map_err(open_error)?;
         let store = SqliteStore {
             location: location.as_str().into(),
             readers,
@@ -229,8 +236,12 @@ fn file_name(path: &Path) -> PathBuf {
 }
 
 /// A pool of up to `size` connections to `file`, each set up by [`configure`]
-/// when it is made.
-fn connection_pool(file: PathBuf, size: usize) -> Result<Pool, SqliteError> {
+/// when it is made, with a page cache of `cache_kib` (`None`: SQLite's default).
+fn connection_pool(
+    file: PathBuf,
+    size: usize,
+    cache_kib: Option<i64>,
+) -> Result<Pool, SqliteError> {
     let config = Config::new(file);
     let builder = match config.builder(Runtime::Tokio1) {
         Ok(builder) => builder,
@@ -238,10 +249,10 @@ fn connection_pool(file: PathBuf, size: usize) -> Result<Pool, SqliteError> {
     };
     builder
         .max_size(size)
-        .post_create(Hook::async_fn(|connection, _| {
+        .post_create(Hook::async_fn(move |connection, _| {
             Box::pin(async move {
                 connection
-                    .interact(configure)
+                    .interact(move |connection| configure(connection, cache_kib))
                     .await
                     .map_err(|error| HookError::message(error.to_string()))?
             })
@@ -254,7 +265,7 @@ fn connection_pool(file: PathBuf, size: usize) -> Result<Pool, SqliteError> {
 /// makes commits cheap; in WAL mode, `synchronous = NORMAL` is durable
 /// against application crashes and much faster than FULL (a power cut may
 /// lose the last commits). Foreign keys are off in SQLite unless asked for.
-fn configure(connection: &mut Connection) -> Result<(), HookError> {
+fn configure(connection: &mut Connection, cache_kib: Option<i64>) -> Result<(), HookError> {
     connection
         .busy_timeout(BUSY_TIMEOUT)
         .map_err(HookError::Backend)?;
@@ -272,6 +283,12 @@ fn configure(connection: &mut Connection) -> Result<(), HookError> {
     connection
         .pragma_update(None, "foreign_keys", "ON")
         .map_err(HookError::Backend)?;
+    if let Some(kib) = cache_kib {
+        // A negative cache size is in KiB rather than pages.
+        connection
+            .pragma_update(None, "cache_size", -kib)
+            .map_err(HookError::Backend)?;
+    }
     connection.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
     Ok(())
 }
@@ -441,6 +458,73 @@ fn latest_row<'r>(row: &'r Row<'_>) -> rusqlite::Result<LatestRow<'r>> {
     })
 }
 
+/// Recognises the first row of each key in rows ordered by key: the key of
+/// the previous row is kept in reused buffers, so the rows that are skipped
+/// cost no allocation.
+#[derive(Default)]
+struct FirstOfKey {
+    started: bool,
+    key: [String; 3],
+}
+
+impl FirstOfKey {
+    fn is_first(&mut self, a: &str, b: &str, c: &str) -> bool {
+        let [ka, kb, kc] = &mut self.key;
+        // The period changes most often: compared first.
+        if self.started && kc == c && kb == b && ka == a {
+            return false;
+        }
+        self.started = true;
+        for (kept, text) in [(ka, a), (kb, b), (kc, c)] {
+            kept.clear();
+            kept.push_str(text);
+        }
+        true
+    }
+}
+
+/// Who made each import and when, by import id.
+type ImportStamps = HashMap<i64, (String, DateTime<Utc>)>;
+
+fn import_stamps(connection: &Connection) -> Outcome<ImportStamps> {
+    let mut statement =
+        connection.prepare_cached("SELECT id, imported_by, imported_at FROM imports")?;
+    let mut rows = statement.query([])?;
+    let mut stamps = HashMap::new();
+    while let Some(row) = rows.next()? {
+        stamps.insert(row.get(0)?, (row.get(1)?, parse_timestamp(text(row, 2)?)?));
+    }
+    Ok(stamps)
+}
+
+/// Decodes a row of `latest_observations`' query, with its import's stamp.
+fn latest_record(row: &Row<'_>, imports: &ImportStamps) -> Outcome<ObservationRecord> {
+    let import_id: i64 = row.get(10)?;
+    let Some((imported_by, imported_at)) = imports.get(&import_id) else {
+        return Err(corrupt(
+            "observation",
+            format!("its import {import_id} is not stored"),
+        )
+        .into());
+    };
+    Ok(ObservationRow {
+        indicator: text(row, 0)?,
+        region: text(row, 1)?,
+        period: text(row, 2)?,
+        revision: row.get(3)?,
+        value: row.get(4)?,
+        qualifier: text(row, 5)?,
+        unit: text(row, 6)?,
+        source: text(row, 7)?,
+        source_quality: text(row, 8)?,
+        note: optional_text(row, 9)?,
+        import_id,
+        imported_by,
+        imported_at: *imported_at,
+    }
+    .into_record()?)
+}
+
 /// A list of codes as one JSON array parameter, read with `json_each`, so that
 /// a long filter never meets the limit on bound parameters.
 fn json_list<T: AsRef<str>>(codes: &[T]) -> String {
@@ -502,15 +586,21 @@ fn stored_regions(connection: &Connection) -> Outcome<Vec<Region>> {
 fn import_batch(tx: &Transaction<'_>, batch: &ImportBatch) -> Outcome<ImportOutcome> {
     let mut plan = ImportPlan::new(&batch.observations);
     {
+        // Every revision of the indicator in key order, newest first within a
+        // key: the first row of each key is its latest revision.
         let mut latest = tx.prepare_cached(
             "SELECT region, period, revision, value, qualifier, unit, source, source_quality, \
-             note FROM latest_observation_revisions WHERE indicator = ?",
+             note FROM observations WHERE indicator = ? \
+             ORDER BY region, period, revision DESC",
         )?;
+        let mut keys = FirstOfKey::default();
         for (indicator, positions) in plan.indicators() {
             let mut comparison = plan.compare(&positions);
             let mut rows = latest.query([indicator.as_str()])?;
             while let Some(row) = rows.next()? {
-                comparison.latest(latest_row(row)?)?;
+                if keys.is_first(indicator.as_str(), text(row, 0)?, text(row, 1)?) {
+                    comparison.latest(latest_row(row)?)?;
+                }
             }
         }
     }
@@ -718,24 +808,37 @@ impl Store for SqliteStore {
         &self,
         filter: &ObservationFilter,
     ) -> Result<Vec<ObservationRecord>> {
-        let mut sql = format!(
-            "{SELECT_OBSERVATIONS} FROM latest_observation_revisions AS o \
-             JOIN imports AS i ON i.id = o.import_id WHERE 1 = 1"
-        );
+        // Every revision in key order, newest first within a key (the
+        // primary key's own order: no sort); the first row of each key is its
+        // latest revision. The few imports are read first, in the same
+        // transaction, rather than joined to every row.
+        let mut sql = "SELECT indicator, region, period, revision, value, qualifier, unit, \
+                       source, source_quality, note, import_id FROM observations WHERE 1 = 1"
+            .to_owned();
         let mut parameters = Vec::new();
         if !filter.indicators.is_empty() {
-            sql.push_str(" AND o.indicator IN (SELECT value FROM json_each(?))");
+            sql.push_str(" AND indicator IN (SELECT value FROM json_each(?))");
             parameters.push(json_list::<IndicatorCode>(&filter.indicators));
         }
         if !filter.regions.is_empty() {
-            sql.push_str(" AND o.region IN (SELECT value FROM json_each(?))");
+            sql.push_str(" AND region IN (SELECT value FROM json_each(?))");
             parameters.push(json_list::<RegionCode>(&filter.regions));
         }
+        sql.push_str(" ORDER BY indicator, region, period, revision DESC");
         let mut records = self
             .read(move |connection| {
-                let mut statement = connection.prepare_cached(&sql)?;
+                let tx = connection.transaction()?;
+                let imports = import_stamps(&tx)?;
+                let mut statement = tx.prepare_cached(&sql)?;
                 let mut rows = statement.query(rusqlite::params_from_iter(&parameters))?;
-                observation_records(&mut rows)
+                let mut keys = FirstOfKey::default();
+                let mut records = Vec::new();
+                while let Some(row) = rows.next()? {
+                    if keys.is_first(text(row, 0)?, text(row, 1)?, text(row, 2)?) {
+                        records.push(latest_record(row, &imports)?);
+                    }
+                }
+                Ok(records)
             })
             .await?;
         sort_by_key(&mut records);

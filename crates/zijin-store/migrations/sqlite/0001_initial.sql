@@ -11,14 +11,19 @@
 --   that a file may list a park before its zone.
 -- imports: one row per import that wrote something; `files` is a JSON array.
 -- observations: append-only. The primary key (indicator, region, period,
---   revision) is both the uniqueness rule and the index every read uses: an
---   indicator prefix for imports, indicator and region for history. The table
---   is WITHOUT ROWID so that this key is the table itself (one B-tree to write
---   per row instead of a table plus an index). The period is its canonical text
---   (2022, 2023-H1, 2023-Q2, 2023-11); periods are sorted in Rust with the
---   domain order, never by this text, so no derived year/month columns are kept.
+--   revision DESC) is both the uniqueness rule and the index every read uses:
+--   an indicator prefix for imports, indicator and region for history. The
+--   table is WITHOUT ROWID so that this key is the table itself (one B-tree to
+--   write per row instead of a table plus an index). Revisions are kept newest
+--   first, so that a scan in key order meets the latest revision of each key
+--   first: the store reads the latest revisions that way (ORDER BY the key,
+--   keeping the first row of each key), one pass with no probe per row. The
+--   period is its canonical text (2022, 2023-H1, 2023-Q2, 2023-11); periods are
+--   sorted in Rust with the domain order, never by this text, so no derived
+--   year/month columns are kept.
 -- latest_observation_revisions: the latest revision of every key, found by
---   probing the primary key for a higher revision of the same key.
+--   probing the primary key for a higher revision of the same key; for ad hoc
+--   queries (the store itself reads the key order, as above).
 --
 -- Timestamps are ISO-8601 text in UTC with exactly six decimals
 -- (2024-03-01T08:00:00.000000Z), so that text order is time order and they
@@ -71,7 +76,7 @@ CREATE TABLE observations (
     source_quality TEXT    NOT NULL,
     note           TEXT,
     import_id      INTEGER NOT NULL REFERENCES imports (id),
-    PRIMARY KEY (indicator, region, period, revision)
+    PRIMARY KEY (indicator, region, period, revision DESC)
 ) WITHOUT ROWID;
 
 CREATE VIEW latest_observation_revisions AS
