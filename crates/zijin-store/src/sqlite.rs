@@ -27,7 +27,7 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use deadpool_sqlite::{Config, Hook, HookError, InteractError, Pool, PoolError, Runtime};
@@ -151,8 +151,8 @@ impl SqliteStore {
             readers,
             writer,
         };
-        // The writer's connection is made first: it creates the file and
-        // switches it to WAL before any reader opens it.
+        // The writer's connection is made first: it creates the file,
+        // migrates it and switches it to WAL before any reader opens it.
         let connection = store
             .writer
             .get()
@@ -265,22 +265,14 @@ fn connection_pool(
         .map_err(|error| SqliteError::Pool(error.to_string()))
 }
 
-/// Sets up a new connection. WAL lets readers read while a write runs and
-/// makes commits cheap; in WAL mode, `synchronous = NORMAL` is durable
-/// against application crashes and much faster than FULL (a power cut may
-/// lose the last commits). Foreign keys are off in SQLite unless asked for.
+/// Sets up a new connection. In WAL mode (see [`migrate`]), `synchronous =
+/// NORMAL` is durable against application crashes and much faster than FULL
+/// (a power cut may lose the last commits). Foreign keys are off in SQLite
+/// unless asked for.
 fn configure(connection: &mut Connection, cache_kib: Option<i64>) -> Result<(), HookError> {
     connection
         .busy_timeout(BUSY_TIMEOUT)
         .map_err(HookError::Backend)?;
-    let mode: String = connection
-        .pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))
-        .map_err(HookError::Backend)?;
-    if !mode.eq_ignore_ascii_case("wal") {
-        return Err(HookError::message(format!(
-            "SQLite cannot use WAL mode for this file (it kept the journal mode {mode:?})"
-        )));
-    }
     connection
         .pragma_update(None, "synchronous", "NORMAL")
         .map_err(HookError::Backend)?;
@@ -297,7 +289,8 @@ fn configure(connection: &mut Connection, cache_kib: Option<i64>) -> Result<(), 
     Ok(())
 }
 
-/// Brings the schema up to date, in one `BEGIN IMMEDIATE` transaction: two
+/// Switches the file to WAL and brings the schema up to date, in one
+/// `BEGIN IMMEDIATE` transaction: two
 /// processes opening a new file at once wait for each other, and the second
 /// finds the schema in place.
 ///
@@ -308,11 +301,61 @@ fn configure(connection: &mut Connection, cache_kib: Option<i64>) -> Result<(), 
 /// sqlx-based store, which kept its own table of migrations and left
 /// `user_version` at 0.
 fn migrate(connection: &mut Connection) -> Outcome<()> {
+    // Two connections switching a new file to WAL at the same moment can
+    // deadlock on its locks; SQLite then fails one of them at once, without
+    // waiting (the busy timeout does not apply). Each attempt changes
+    // nothing or everything, so it is tried again.
+    let started = Instant::now();
+    loop {
+        match migrate_once(connection) {
+            Err(Failure::Sqlite(error))
+                if error.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy)
+                    && started.elapsed() < BUSY_TIMEOUT =>
+            {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            outcome => return outcome,
+        }
+    }
+}
+
+fn migrate_once(connection: &mut Connection) -> Outcome<()> {
+    // A first look, which writes nothing, so that a refused file is left as
+    // it was; then WAL (kept in the file: readers read while a write runs,
+    // and commits are cheap). Switching needs no transaction open, and
+    // switching before the migration's transaction means that concurrent
+    // openers meet as WAL writers, which wait for each other (the busy
+    // timeout), rather than as rollback-journal writers, which can deadlock
+    // and fail at once.
+    schema_version(connection)?;
+    let mode: String =
+        connection.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        return Err(Failure::Other(SqliteError::Unusable(format!(
+            "SQLite cannot use WAL mode for this file (it kept the journal mode {mode:?})"
+        ))));
+    }
     let tx = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let version: i64 = tx.pragma_query_value(None, "user_version", |row| row.get(0))?;
+    // Read again under the write lock: another process may have migrated
+    // the file since the first look.
+    let current = schema_version(&tx)?;
+    for script in &MIGRATIONS[current..] {
+        tx.execute_batch(script)?;
+    }
+    if current < MIGRATIONS.len() {
+        tx.pragma_update(None, "user_version", database_integer(MIGRATIONS.len()))?;
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+/// The file's schema version (the number of migrations it has had), or why
+/// this version of Zijin cannot use the file.
+fn schema_version(connection: &Connection) -> Outcome<usize> {
+    let version: i64 = connection.pragma_query_value(None, "user_version", |row| row.get(0))?;
     let unusable = |message: String| Failure::Other(SqliteError::Unusable(message));
     if version == 0 {
-        let sqlx_made: bool = tx.query_row(
+        let sqlx_made: bool = connection.query_row(
             "SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE name = '_sqlx_migrations')",
             [],
             |row| row.get(0),
@@ -338,14 +381,7 @@ fn migrate(connection: &mut Connection) -> Outcome<()> {
              ({known}); use a newer Zijin"
         )));
     }
-    for script in &MIGRATIONS[current..] {
-        tx.execute_batch(script)?;
-    }
-    if current < known {
-        tx.pragma_update(None, "user_version", database_integer(known))?;
-    }
-    tx.commit()?;
-    Ok(())
+    Ok(current)
 }
 
 fn pool_error(error: PoolError) -> SqliteError {

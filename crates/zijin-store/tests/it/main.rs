@@ -5,6 +5,7 @@
 //! it gets a failure that says what to set, never a silently skipped test.
 
 mod scenario;
+mod sqlite;
 
 use std::sync::atomic::{AtomicU32, Ordering};
 

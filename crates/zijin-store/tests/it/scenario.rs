@@ -579,7 +579,7 @@ fn key(record: &ObservationRecord) -> (String, String, String, u32) {
     )
 }
 
-fn at(year: i32, month: u32, day: u32) -> DateTime<Utc> {
+pub fn at(year: i32, month: u32, day: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(year, month, day, 8, 30, 0).unwrap()
 }
 
@@ -595,7 +595,7 @@ fn plan_code(code: &str) -> PlanCode {
     PlanCode::new(code).unwrap()
 }
 
-fn region(code: &str, name_zh: &str, kind: RegionKind, parent: Option<&str>) -> Region {
+pub fn region(code: &str, name_zh: &str, kind: RegionKind, parent: Option<&str>) -> Region {
     Region {
         code: region_code(code),
         name_zh: name_zh.to_owned(),
@@ -606,7 +606,7 @@ fn region(code: &str, name_zh: &str, kind: RegionKind, parent: Option<&str>) -> 
     }
 }
 
-fn observation(indicator_code: &str, region: &str, period: &str, value: f64) -> Observation {
+pub fn observation(indicator_code: &str, region: &str, period: &str, value: f64) -> Observation {
     Observation {
         indicator: indicator(indicator_code),
         region: region_code(region),
@@ -620,7 +620,7 @@ fn observation(indicator_code: &str, region: &str, period: &str, value: f64) -> 
     }
 }
 
-fn batch(by: &str, imported_at: DateTime<Utc>, observations: Vec<Observation>) -> ImportBatch {
+pub fn batch(by: &str, imported_at: DateTime<Utc>, observations: Vec<Observation>) -> ImportBatch {
     ImportBatch {
         files: vec![format!("{by}/figures.csv"), format!("{by}/区县报送.xlsx")],
         digest: format!("{:064x}", observations.len()),
