@@ -58,7 +58,8 @@ impl AnyStore {
         }
     }
 
-    /// Closes every connection, waiting for those in use to be returned.
+    /// Closes the store's connections (see [`SqliteStore::close`] and
+    /// [`PostgresStore::close`]).
     pub async fn close(&self) {
         match self {
             AnyStore::Sqlite(store) => store.close().await,

@@ -3,9 +3,13 @@
 //! [`PostgresStore`] (for larger deployments). [`AnyStore`] picks one at run
 //! time from a path or a URL.
 //!
-//! Only this crate knows SQL. Each backend has its own migrations folder
-//! (`migrations/sqlite`, `migrations/postgres`), run when a store is opened.
-//! Every write is one transaction: a failed write leaves the database as it was.
+//! Only this crate knows SQL. SQLite is reached through rusqlite (SQLite
+//! compiled in), its blocking calls run on Tokio's blocking threads through a
+//! `deadpool-sqlite` pool of reader connections and one writer connection;
+//! PostgreSQL through sqlx. Each backend has its own migrations folder
+//! (`migrations/sqlite`, numbered by `PRAGMA user_version`;
+//! `migrations/postgres`, run by sqlx), run when a store is opened. Every
+//! write is one transaction: a failed write leaves the database as it was.
 //!
 //! Observations are never overwritten: a new value for the same indicator,
 //! region and period is stored as the next revision, and a value identical to
@@ -21,14 +25,17 @@
 //! versions as JSON documents with their source text, an active-plan marker,
 //! regions in the order first saved, imports, and append-only observations
 //! keyed by (indicator, region, period, revision). The latest revision of a
-//! key is read through the view `latest_observation_revisions`. Timestamps
-//! are kept to the microsecond on both backends. Periods are stored as their
-//! canonical text and sorted in Rust with the domain order.
+//! key is what the view `latest_observation_revisions` shows; PostgreSQL reads
+//! it through that view, SQLite reads every revision in key order, newest
+//! first (the order of its primary key), and keeps the first row of each key.
+//! Timestamps are kept to the microsecond on both backends. Periods are stored
+//! as their canonical text and sorted in Rust with the domain order.
 //!
 //! Imports are written in bulk: the latest revisions are read one indicator
-//! at a time and compared with [`Observation::same_content`], then the new
-//! rows go in as multi-row INSERTs (SQLite) or INSERT ... SELECT FROM UNNEST
-//! of column arrays (PostgreSQL). `examples/import_speed.rs` measures it.
+//! at a time and compared with the batch (as [`Observation::same_content`]
+//! does), then the new rows go in as multi-row INSERTs of a cached prepared
+//! statement (SQLite) or INSERT ... SELECT FROM UNNEST of column arrays
+//! (PostgreSQL). `examples/import_speed.rs` measures it.
 
 mod any;
 mod common;
