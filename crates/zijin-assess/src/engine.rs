@@ -11,6 +11,7 @@ use crate::assessment::{
     LatestValue, ProjectionStatus, TargetBasis, TargetUsed, TimeStatus,
 };
 use crate::statistics::{cagr, log_linear_fit, probability_of_reaching};
+use crate::trajectory::{Trajectory, TrajectoryPoint};
 
 /// Assesses one indicator in one region at `as_of`: the three readings, the
 /// statuses, the light and the diagnostics.
@@ -39,6 +40,46 @@ pub(crate) fn assess_observations<'a>(
     reader.assessment
 }
 
+/// [`assess`], and what a trajectory chart of the subject draws.
+pub fn trajectory(subject: &Subject<'_>, as_of: NaiveDate) -> Trajectory {
+    let observations = subject.observations.iter().collect();
+    let mut reader = Reader::new(
+        subject.plan,
+        subject.indicator,
+        subject.region,
+        observations,
+        as_of,
+    );
+    reader.read();
+    let cumulative = subject.indicator.kind == Kind::Cumulative;
+    let mut running = 0.0;
+    let points = reader
+        .plotted
+        .iter()
+        .map(|observation| {
+            running += observation.value;
+            TrajectoryPoint {
+                period: observation.period,
+                time: observation.period.time(),
+                value: if cumulative {
+                    running
+                } else {
+                    observation.value
+                },
+                qualifier: observation.qualifier,
+                source_quality: observation.source_quality,
+            }
+        })
+        .collect();
+    crate::trajectory::build(
+        reader.assessment,
+        points,
+        &reader.fit_points,
+        subject.plan.base_year,
+        subject.plan.target_year,
+    )
+}
+
 struct Reader<'a> {
     plan: &'a Plan,
     indicator: &'a Indicator,
@@ -51,6 +92,11 @@ struct Reader<'a> {
     direction: f64,
     thresholds: Thresholds,
     assessment: Assessment,
+    /// The observations a trajectory chart plots (the readable ones; for a
+    /// cumulative target, the flows counted in the total).
+    plotted: Vec<&'a Observation>,
+    /// The points of the log-linear fit of reading 3, when one was attempted.
+    fit_points: Vec<(f64, f64)>,
 }
 
 impl<'a> Reader<'a> {
@@ -105,6 +151,8 @@ impl<'a> Reader<'a> {
                 thresholds: plan.thresholds,
                 diagnostics: Vec::new(),
             },
+            plotted: Vec::new(),
+            fit_points: Vec::new(),
         }
     }
 
@@ -392,6 +440,7 @@ impl<'a> Reader<'a> {
 
     fn read_level(&mut self, baseline: Option<BaselineUsed>, target: Option<TargetUsed>) {
         let readable = self.readable();
+        self.plotted.clone_from(&readable);
         let Some(&latest) = readable.last() else {
             self.no_readable_observation();
             return;
@@ -527,6 +576,7 @@ impl<'a> Reader<'a> {
 
     fn read_growth(&mut self, baseline: Option<BaselineUsed>, target: Option<TargetUsed>) {
         let readable = self.readable();
+        self.plotted.clone_from(&readable);
         let Some(&latest) = readable.last() else {
             self.no_readable_observation();
             return;
@@ -665,6 +715,7 @@ impl<'a> Reader<'a> {
                 ),
             );
         }
+        self.plotted.clone_from(&counted);
         let Some(&last) = counted.last() else {
             self.no_readable_observation();
             return;
@@ -742,6 +793,7 @@ impl<'a> Reader<'a> {
             }
         }
         self.assessment.points_used = points.len();
+        self.fit_points.clone_from(&points);
         if points.len() < 3 {
             self.note(
                 DiagnosticCode::TooFewPoints,

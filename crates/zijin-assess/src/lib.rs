@@ -22,6 +22,7 @@
 mod assessment;
 mod engine;
 mod statistics;
+mod trajectory;
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -32,8 +33,9 @@ pub use assessment::{
     Assessment, BaselineSource, BaselineUsed, Diagnostic, DiagnosticCode, GrowthStatus,
     LatestValue, Light, ProjectionStatus, TargetBasis, TargetUsed, TimeStatus,
 };
-pub use engine::assess;
+pub use engine::{assess, trajectory};
 pub use statistics::cagr;
+pub use trajectory::{BAND_LEVEL, Trajectory, TrajectoryPoint};
 
 /// One indicator in one region: what [`assess`] reads.
 #[derive(Debug, Clone, Copy)]

@@ -33,44 +33,90 @@ impl LogLinearFit {
     }
 }
 
+/// The fitted line `ln y = a + b t` with what its prediction interval needs.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct LogLinearModel {
+    intercept: f64,
+    slope: f64,
+    residual_sd: f64,
+    count: f64,
+    mean_t: f64,
+    sxx: f64,
+}
+
+impl LogLinearModel {
+    /// Ordinary least squares of `ln y` on `t` over `points` (at least three,
+    /// all `y > 0`, distinct times).
+    pub(crate) fn fit(points: &[(f64, f64)]) -> Option<LogLinearModel> {
+        let n = points.len();
+        if n < 3 || points.iter().any(|&(_, value)| value <= 0.0) {
+            return None;
+        }
+        let count = n as f64;
+        let mean_t = points.iter().map(|&(time, _)| time).sum::<f64>() / count;
+        let logs: Vec<f64> = points.iter().map(|&(_, value)| value.ln()).collect();
+        let mean_log = logs.iter().sum::<f64>() / count;
+        let sxx: f64 = points
+            .iter()
+            .map(|&(time, _)| (time - mean_t).powi(2))
+            .sum();
+        if sxx <= 0.0 {
+            return None;
+        }
+        let sxy: f64 = points
+            .iter()
+            .zip(&logs)
+            .map(|(&(time, _), log)| (time - mean_t) * (log - mean_log))
+            .sum();
+        let slope = sxy / sxx;
+        let intercept = mean_log - slope * mean_t;
+        let residual_sum: f64 = points
+            .iter()
+            .zip(&logs)
+            .map(|(&(time, _), log)| (log - (intercept + slope * time)).powi(2))
+            .sum();
+        Some(LogLinearModel {
+            intercept,
+            slope,
+            residual_sd: (residual_sum / (count - 2.0)).sqrt(),
+            count,
+            mean_t,
+            sxx,
+        })
+    }
+
+    pub(crate) fn degrees_of_freedom(&self) -> f64 {
+        self.count - 2.0
+    }
+
+    /// `ln ŷ` at `time` and the standard error of a prediction there.
+    pub(crate) fn predict(&self, time: f64) -> (f64, f64) {
+        let standard_error = self.residual_sd
+            * (1.0 + 1.0 / self.count + (time - self.mean_t).powi(2) / self.sxx).sqrt();
+        (self.intercept + self.slope * time, standard_error)
+    }
+
+    /// The central prediction interval at `time` with coverage `level` (0.9
+    /// for a 90% interval), in the units of `y`: `(low, high)`.
+    pub(crate) fn interval(&self, time: f64, level: f64) -> Option<(f64, f64)> {
+        let (log, standard_error) = self.predict(time);
+        let student = StudentsT::new(0.0, 1.0, self.degrees_of_freedom()).ok()?;
+        let quantile = student.inverse_cdf(0.5 + level / 2.0);
+        let low = (log - quantile * standard_error).exp();
+        let high = (log + quantile * standard_error).exp();
+        (low.is_finite() && high.is_finite()).then_some((low, high))
+    }
+}
+
 /// Ordinary least squares of `ln y` on `t` over `points` (at least three, all
 /// `y > 0`, distinct times), predicting at `target_time`.
 pub(crate) fn log_linear_fit(points: &[(f64, f64)], target_time: f64) -> Option<LogLinearFit> {
-    let n = points.len();
-    if n < 3 || points.iter().any(|&(_, value)| value <= 0.0) {
-        return None;
-    }
-    let count = n as f64;
-    let mean_t = points.iter().map(|&(time, _)| time).sum::<f64>() / count;
-    let logs: Vec<f64> = points.iter().map(|&(_, value)| value.ln()).collect();
-    let mean_log = logs.iter().sum::<f64>() / count;
-    let sxx: f64 = points
-        .iter()
-        .map(|&(time, _)| (time - mean_t).powi(2))
-        .sum();
-    if sxx <= 0.0 {
-        return None;
-    }
-    let sxy: f64 = points
-        .iter()
-        .zip(&logs)
-        .map(|(&(time, _), log)| (time - mean_t) * (log - mean_log))
-        .sum();
-    let slope = sxy / sxx;
-    let intercept = mean_log - slope * mean_t;
-    let residual_sum: f64 = points
-        .iter()
-        .zip(&logs)
-        .map(|(&(time, _), log)| (log - (intercept + slope * time)).powi(2))
-        .sum();
-    let degrees_of_freedom = count - 2.0;
-    let residual_sd = (residual_sum / degrees_of_freedom).sqrt();
-    let standard_error =
-        residual_sd * (1.0 + 1.0 / count + (target_time - mean_t).powi(2) / sxx).sqrt();
+    let model = LogLinearModel::fit(points)?;
+    let (predicted_log, standard_error) = model.predict(target_time);
     Some(LogLinearFit {
-        predicted_log: intercept + slope * target_time,
+        predicted_log,
         standard_error,
-        degrees_of_freedom,
+        degrees_of_freedom: model.degrees_of_freedom(),
     })
 }
 

@@ -3,6 +3,7 @@
 
 mod golden;
 mod properties;
+mod trajectory;
 
 use zijin_domain::{
     Baseline, Binding, Direction, Indicator, IndicatorCode, Kind, Measure, Observation, Period,
