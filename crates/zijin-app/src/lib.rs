@@ -14,6 +14,7 @@
 
 pub mod demo;
 mod error;
+pub mod monitor;
 pub mod synthetic;
 
 use chrono::{DateTime, Months, NaiveDate, Utc};
@@ -315,6 +316,78 @@ impl<S: Store> Zijin<S> {
 
     pub async fn imports(&self) -> Result<Vec<ImportRecord>> {
         Ok(self.store.imports().await?)
+    }
+
+    /// The latest revision of each observation that `filter` selects.
+    pub async fn observations(&self, filter: &ObservationFilter) -> Result<Vec<ObservationRecord>> {
+        Ok(self.store.latest_observations(filter).await?)
+    }
+
+    /// One indicator in one region at `as_of`: its assessment and the lines
+    /// of its trajectory chart.
+    pub async fn trajectory(
+        &self,
+        indicator: &IndicatorCode,
+        region: &RegionCode,
+        as_of: NaiveDate,
+    ) -> Result<zijin_assess::Trajectory> {
+        let plan = self.active_plan().await?.plan;
+        let Some(definition) = plan.indicator(indicator) else {
+            return Err(AppError::UnknownIndicator(indicator.clone()));
+        };
+        if !self
+            .store
+            .regions()
+            .await?
+            .iter()
+            .any(|candidate| &candidate.code == region)
+        {
+            return Err(AppError::UnknownRegion(region.clone()));
+        }
+        let observations: Vec<Observation> = self
+            .store
+            .latest_observations(&ObservationFilter {
+                indicators: vec![indicator.clone()],
+                regions: vec![region.clone()],
+            })
+            .await?
+            .into_iter()
+            .map(|record| record.observation)
+            .collect();
+        let subject = zijin_assess::Subject {
+            plan: &plan,
+            indicator: definition,
+            region,
+            observations: &observations,
+        };
+        Ok(zijin_assess::trajectory(&subject, as_of))
+    }
+
+    /// Which region has reported which year, at `as_of` (by default the date
+    /// [`Zijin::assess`] would use).
+    pub async fn reporting_status(
+        &self,
+        as_of: Option<NaiveDate>,
+    ) -> Result<monitor::ReportingStatus> {
+        let plan = self.active_plan().await?.plan;
+        let regions = self.store.regions().await?;
+        let observations: Vec<Observation> = self
+            .store
+            .latest_observations(&ObservationFilter::default())
+            .await?
+            .into_iter()
+            .map(|record| record.observation)
+            .collect();
+        let as_of = match as_of {
+            Some(date) => date,
+            None => default_as_of(&plan, &observations).ok_or(AppError::NoData)?,
+        };
+        Ok(monitor::reporting_status(
+            &plan,
+            &regions,
+            &observations,
+            as_of,
+        ))
     }
 }
 

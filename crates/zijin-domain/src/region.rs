@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use crate::RegionCode;
 
 /// What sort of area a region is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RegionKind {
     /// A city (市), such as 南京市 (320100).

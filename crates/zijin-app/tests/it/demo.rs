@@ -10,7 +10,7 @@ use zijin_store::{ObservationFilter, SqliteStore, Store};
 
 use crate::actor;
 
-async fn demo_app() -> (tempfile::TempDir, Zijin<SqliteStore>, demo::DemoReport) {
+pub(crate) async fn demo_app() -> (tempfile::TempDir, Zijin<SqliteStore>, demo::DemoReport) {
     let directory = tempfile::tempdir().expect("temporary directory");
     let store = SqliteStore::open(&directory.path().join("demo.db"))
         .await

@@ -3,6 +3,7 @@
 
 mod demo;
 mod import;
+mod monitor;
 
 use chrono::{TimeZone, Utc};
 use zijin_app::{Actor, Zijin};
