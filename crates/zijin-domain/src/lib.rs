@@ -11,12 +11,14 @@
 //! This crate does no I/O and knows no file format, database or clock.
 
 mod code;
+mod lang;
 mod observation;
 mod period;
 mod plan;
 mod region;
 
 pub use code::{CodeError, IndicatorCode, PlanCode, RegionCode};
+pub use lang::Lang;
 pub use observation::{
     Observation, ObservationRecord, ParseQualifierError, ParseSourceQualityError, Qualifier,
     SourceQuality,
