@@ -48,12 +48,14 @@ impl Scale {
         }
         let magnitude = low.abs().max(high.abs());
         let span = high - low;
-        if span <= magnitude * 1e-9 || span == 0.0 {
+        // Spans below a billionth of the values (or of a millionth, for tiny
+        // values) cannot be told apart on a picture, nor ticked.
+        if span <= magnitude.max(1e-6) * 1e-9 {
             // One value (or values equal to the precision of a double): give
             // the axis a visible span around it.
             let pad = if integer_ticks {
                 0.5
-            } else if magnitude > 0.0 {
+            } else if magnitude > 1e-6 {
                 magnitude * 0.1
             } else {
                 1.0
@@ -164,15 +166,11 @@ pub(crate) struct Mapping {
 
 impl Mapping {
     pub fn x(&self, value: f64) -> f64 {
-        let (v0, v1) = self.x_values;
-        let (p0, p1) = self.x_pixels;
-        p0 + (value - v0) / (v1 - v0) * (p1 - p0)
+        linear(value, self.x_values, self.x_pixels)
     }
 
     pub fn y(&self, value: f64) -> f64 {
-        let (v0, v1) = self.y_values;
-        let (p0, p1) = self.y_pixels;
-        p0 + (value - v0) / (v1 - v0) * (p1 - p0)
+        linear(value, self.y_values, self.y_pixels)
     }
 
     pub fn point(&self, x: f64, y: f64) -> (f64, f64) {
@@ -191,6 +189,15 @@ impl Mapping {
     }
     pub fn bottom(&self) -> f64 {
         self.y_pixels.0.max(self.y_pixels.1)
+    }
+}
+
+fn linear(value: f64, (v0, v1): (f64, f64), (p0, p1): (f64, f64)) -> f64 {
+    if v1 == v0 {
+        // Scales never have a zero span; this only keeps the arithmetic total.
+        (p0 + p1) / 2.0
+    } else {
+        p0 + (value - v0) / (v1 - v0) * (p1 - p0)
     }
 }
 

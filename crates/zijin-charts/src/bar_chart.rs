@@ -311,7 +311,11 @@ fn rows_without_values(chart: &Bars, width: f64, name: &str) -> String {
                 class: "row-label",
                 bold: false,
             }
-            .render(&format!("{label}: {}", row.value_text)),
+            .render(&if row.value_text.trim().is_empty() {
+                label
+            } else {
+                format!("{label}: {}", row.value_text)
+            }),
         );
         svg.push_str("</g>\n");
     }

@@ -40,7 +40,14 @@ pub(crate) fn usable(value: f64) -> bool {
 }
 
 /// A coordinate or length: at most two decimals, no trailing zeros, no "-0".
+///
+/// Callers only pass finite numbers (debug builds check it); a non-finite one
+/// is written as 0 in release builds, so the picture stays valid SVG.
 pub(crate) fn num(value: f64) -> String {
+    debug_assert!(value.is_finite(), "a non-finite coordinate: {value}");
+    if !value.is_finite() {
+        return "0".to_owned();
+    }
     let rounded = (value * 100.0).round() / 100.0;
     let mut text = format!("{rounded:.2}");
     while text.ends_with('0') {
@@ -153,8 +160,20 @@ pub(crate) fn open(width: f64, height: f64, title: &str) -> String {
 
 /// [`open`] with a view box of another size than the picture: the renderer
 /// scales the drawing to fit.
+///
+/// The name's runs of white space become single spaces: an attribute cannot
+/// keep line breaks or tabs, and the title and the `aria-label` must agree.
+/// A name with nothing to show becomes "图表 / chart".
 pub(crate) fn open_scaled(width: f64, height: f64, view_box: (f64, f64), title: &str) -> String {
-    let title = escape(title);
+    let mut title = escape(
+        &sanitize(title)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" "),
+    );
+    if title.is_empty() {
+        title = "图表 / chart".to_owned();
+    }
     format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{}\" height=\"{}\" \
          viewBox=\"0 0 {} {}\" role=\"img\" aria-label=\"{title}\" \
