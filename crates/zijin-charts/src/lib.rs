@@ -34,6 +34,14 @@
 //!   draw says [`NO_DATA`] instead. All caller text is escaped, and characters
 //!   XML cannot hold are dropped.
 //!
+//! ```
+//! use zijin_charts::{Light, progress_bar};
+//!
+//! let svg = progress_bar(Some(0.62), Some(0.6), Some(Light::Green), "62% / 序时 60%", 240, 20);
+//! assert!(svg.starts_with("<svg") && svg.contains("role=\"img\""));
+//! assert!(svg.contains("<title>62% / 序时 60%, 绿灯 / green</title>"));
+//! ```
+//!
 //! The axis charts ([`trajectory`], [`bars`]) use `plotters` for the frame
 //! (axes, grid, ticks, axis titles) and its coordinate mapping; the data marks
 //! are written as SVG elements directly, because plotters' SVG backend has no

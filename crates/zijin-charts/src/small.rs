@@ -108,16 +108,26 @@ pub fn progress_bar(
     };
 
     let icon_size = (height - 2.0).min(16.0);
-    let font_size = (height * 0.75).min(12.0);
-    let text_room = if text.trim().is_empty() {
-        0.0
-    } else {
-        text_width(text, font_size) + 4.0
-    };
     // Room for the arrows that show a clamped completion.
     let arrow = 6.0;
     let track_x = icon_size + 4.0 + arrow;
-    let track_width = (width - track_x - arrow - 4.0 - text_room).max(20.0);
+    let available = width - track_x - arrow - 4.0;
+    // The track's length depends on the width alone, never on the text, so
+    // that bars of one width line up down a table column; the text shrinks to
+    // fit the rest.
+    let track_width = if text.trim().is_empty() {
+        available
+    } else {
+        (available * 0.5).max(20.0)
+    };
+    let text_x = track_x + track_width + arrow + 4.0;
+    let preferred_size = (height * 0.75).min(12.0);
+    let natural = text_width(text, preferred_size);
+    let font_size = if natural > width - text_x {
+        (preferred_size * (width - text_x) / natural).max(6.0)
+    } else {
+        preferred_size
+    };
     let track_height = (height * 0.5).min(10.0);
     let track_y = (height - track_height) / 2.0;
     let middle = height / 2.0;
@@ -179,11 +189,16 @@ pub fn progress_bar(
     }
     if let Some(elapsed) = elapsed {
         let x = track_x + track_width * elapsed.clamp(0.0, 1.0);
-        svg.push_str(&format!(
-            "<line class=\"elapsed\" x1=\"{x}\" y1=\"{}\" x2=\"{x}\" y2=\"{}\" stroke=\"{}\" \
-             stroke-width=\"2\"/>\n",
+        let (top, bottom) = (
             num((track_y - 3.0).max(0.0)),
             num((track_y + track_height + 3.0).min(height)),
+        );
+        // A white halo keeps the marker visible on any fill.
+        svg.push_str(&format!(
+            "<line class=\"elapsed-halo\" x1=\"{x}\" y1=\"{top}\" x2=\"{x}\" y2=\"{bottom}\" \
+             stroke=\"#ffffff\" stroke-width=\"4\"/>\n\
+             <line class=\"elapsed\" x1=\"{x}\" y1=\"{top}\" x2=\"{x}\" y2=\"{bottom}\" stroke=\"{}\" \
+             stroke-width=\"2\"/>\n",
             colours::TEXT,
             x = num(x),
         ));
@@ -196,7 +211,7 @@ pub fn progress_bar(
         };
         svg.push_str(
             &Text {
-                x: track_x + track_width + arrow + 4.0,
+                x: text_x,
                 y: middle + font_size * 0.35,
                 size: font_size,
                 fill: colour,

@@ -237,3 +237,19 @@ fn small_charts_are_deterministic() {
         progress_bar(Some(0.3), Some(0.4), None, "t", 100, 14)
     );
 }
+
+#[test]
+fn bars_of_one_width_line_up_whatever_their_text() {
+    let track = |text: &str| {
+        let svg = progress_bar(Some(0.5), Some(0.5), None, text, 200, 20);
+        let document = contract(&svg);
+        let track = with_class(&document, "track")[0];
+        (number(track, "x"), number(track, "width"))
+    };
+    assert_eq!(track("5%"), track("62% / 序时 60%（滞后 2 个百分点）"));
+    // A long text shrinks to stay inside the picture.
+    let svg = progress_bar(Some(0.5), None, None, &"很长的说明".repeat(10), 200, 20);
+    let document = contract(&svg);
+    let label = with_class(&document, "label")[0];
+    assert!(number(label, "font-size") < 12.0 * 0.75);
+}
