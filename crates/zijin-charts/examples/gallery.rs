@@ -132,6 +132,28 @@ fn main() {
     }
     page.push_str("</table>\n");
     page.push_str(&trajectory(&Trajectory {
+        labels: Labels {
+            title: "High-tech enterprises".to_owned(),
+            unit: "firms".to_owned(),
+            ..Labels::default()
+        },
+        width: 240,
+        height: 160,
+        baseline: Some((2020.0, 6500.0)),
+        observed: vec![
+            point(2021.0, 7800.0, Marker::Exact, false, ""),
+            point(2022.0, 8900.0, Marker::Exact, true, "2022: 8,900"),
+        ],
+        required_path: vec![(2020.0, 6500.0), (2025.0, 12000.0)],
+        target: Some(TargetMark {
+            time: 2025.0,
+            value: 12000.0,
+            stretch: None,
+        }),
+        legend: LegendText::english(),
+        ..Trajectory::default()
+    }));
+    page.push_str(&trajectory(&Trajectory {
         width: 300,
         height: 200,
         ..Trajectory::default()

@@ -80,7 +80,14 @@ impl Scale {
         } else {
             0.0
         };
-        let (ticks, decimals) = nice_ticks(low, high, max_ticks.max(2), min_step);
+        // At least two labelled ticks where the span allows, so that a reader
+        // can tell the scale.
+        let mut count = max_ticks.max(2);
+        let (mut ticks, mut decimals) = nice_ticks(low, high, count, min_step);
+        while ticks.len() < 2 && count < max_ticks.max(2) + 6 {
+            count += 1;
+            (ticks, decimals) = nice_ticks(low, high, count, min_step);
+        }
         Some(Scale {
             low,
             high,
@@ -386,6 +393,12 @@ mod tests {
         let scale = Scale::over([0.0], false, 5, false).unwrap();
         assert!(scale.low < 0.0 && scale.high > 0.0);
         assert!(Scale::over([f64::NAN, f64::INFINITY], false, 5, false).is_none());
+    }
+
+    #[test]
+    fn a_short_axis_still_gets_two_ticks() {
+        let scale = Scale::over([6500.0, 12000.0], false, 2, false).unwrap();
+        assert!(scale.ticks.len() >= 2, "{:?}", scale.ticks);
     }
 
     #[test]

@@ -2,7 +2,9 @@
 
 use crate::axis::{Frame, LABEL_SIZE, Scale, draw_frame};
 use crate::icon::{icon_group, light_class};
-use crate::svg::{Anchor, Text, close, escape, no_data, num, open, text_width, usable, with_unit};
+use crate::svg::{
+    Anchor, Text, close, escape, fit_font_size, no_data, num, open, text_width, usable, with_unit,
+};
 use crate::{Labels, Light, NO_DATA, SYNTHETIC_NOTE, colours, light_name};
 
 /// A bar chart: one horizontal bar per row, top to bottom in the given order.
@@ -175,17 +177,19 @@ pub fn bars(chart: &Bars) -> String {
             "<g class=\"row\" data-index=\"{index}\">\n<title>{}</title>\n",
             escape(&tooltip)
         ));
+        let label = row_label(row);
+        let label_size = fit_font_size(&label, LABEL_SIZE, 7.0, mapping.left() - 10.0);
         svg.push_str(
             &Text {
                 x: mapping.left() - 6.0,
-                y: middle + LABEL_SIZE * 0.36,
-                size: LABEL_SIZE,
+                y: middle + label_size * 0.36,
+                size: label_size,
                 fill: colours::TEXT,
                 anchor: Anchor::End,
                 class: "row-label",
                 bold: false,
             }
-            .render(&row_label(row)),
+            .render(&label),
         );
         let colour = row.light.map_or(colours::GREY, Light::fill_colour);
         if let Some(value) = row.value.filter(|value| usable(*value)) {
@@ -216,11 +220,13 @@ pub fn bars(chart: &Bars) -> String {
         } else {
             colours::GREY
         };
+        let value_x = column + ICON + 5.0;
+        let value_size = fit_font_size(&text, LABEL_SIZE, 7.0, width_px - value_x - 4.0);
         svg.push_str(
             &Text {
-                x: column + ICON + 5.0,
-                y: middle + LABEL_SIZE * 0.36,
-                size: LABEL_SIZE,
+                x: value_x,
+                y: middle + value_size * 0.36,
+                size: value_size,
                 fill: ink,
                 anchor: Anchor::Start,
                 class: "value",

@@ -2,7 +2,7 @@
 //! the progress bar.
 
 use crate::icon::{icon_group, light_class};
-use crate::svg::{Anchor, Text, close, no_data, num, open, text_width, usable};
+use crate::svg::{Anchor, Text, close, fit_font_size, no_data, num, open, usable};
 use crate::{Light, NO_DATA, colours, light_name};
 
 /// A small line without axes for a table cell: the points (x, y) in the
@@ -121,13 +121,7 @@ pub fn progress_bar(
         (available * 0.5).max(20.0)
     };
     let text_x = track_x + track_width + arrow + 4.0;
-    let preferred_size = (height * 0.75).min(12.0);
-    let natural = text_width(text, preferred_size);
-    let font_size = if natural > width - text_x {
-        (preferred_size * (width - text_x) / natural).max(6.0)
-    } else {
-        preferred_size
-    };
+    let font_size = fit_font_size(text, (height * 0.75).min(12.0), 6.0, width - text_x);
     let track_height = (height * 0.5).min(10.0);
     let track_y = (height - track_height) / 2.0;
     let middle = height / 2.0;

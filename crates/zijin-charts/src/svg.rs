@@ -136,6 +136,17 @@ pub(crate) fn text_width(text: &str, font_size: f64) -> f64 {
     ems * font_size
 }
 
+/// The font size at which `text` fits `room` pixels: `preferred` if it fits,
+/// else smaller, but not below `minimum` (past that the text may overflow).
+pub(crate) fn fit_font_size(text: &str, preferred: f64, minimum: f64, room: f64) -> f64 {
+    let natural = text_width(text, preferred);
+    if natural > room && natural > 0.0 {
+        (preferred * room / natural).max(minimum)
+    } else {
+        preferred
+    }
+}
+
 /// Whether `text` holds Chinese (or other wide) characters: such labels take
 /// full-width brackets.
 pub(crate) fn has_wide(text: &str) -> bool {

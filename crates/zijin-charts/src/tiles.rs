@@ -1,7 +1,7 @@
 //! The schematic tile map: one square tile per district at a grid position.
 
 use crate::icon::{icon_group, light_class};
-use crate::svg::{Anchor, Text, close, escape, no_data, num, open, text_width};
+use crate::svg::{Anchor, Text, close, escape, fit_font_size, no_data, num, open};
 use crate::{Light, colours, light_name};
 
 /// One district on a tile map.
@@ -102,15 +102,7 @@ fn draw_tile(tile: &Tile, x: f64, y: f64, size: f64) -> String {
         fill
     );
     // Shrink a long name to fit the tile, within reason.
-    let room = size - 6.0;
-    let fit = |text: &str, preferred: f64| {
-        let natural = text_width(text, preferred);
-        if natural > room {
-            (preferred * room / natural).max(7.0)
-        } else {
-            preferred
-        }
-    };
+    let fit = |text: &str, preferred: f64| fit_font_size(text, preferred, 7.0, size - 6.0);
     let name_size = fit(&tile.label, (size * 0.2).min(16.0));
     out.push_str(
         &Text {

@@ -244,3 +244,17 @@ fn is_deterministic() {
     chart.reference = Some((123.456, "平均".to_owned()));
     assert_eq!(bars(&chart), bars(&chart.clone()));
 }
+
+#[test]
+fn long_labels_shrink_to_stay_inside_the_picture() {
+    let mut rows = districts();
+    rows[0].label = "南京江北新区直管区（含南京高新技术产业开发区）".to_owned();
+    let mut chart = chart(rows);
+    chart.width = 0;
+    let svg = bars(&chart);
+    let document = contract(&svg);
+    assert_eq!(number(document.root_element(), "width"), 240.0);
+    let labels = with_class(&document, "row-label");
+    assert!(number(labels[0], "font-size") < number(labels[1], "font-size"));
+    assert_eq!(bar_rects(&document).len(), 4);
+}

@@ -333,3 +333,34 @@ fn is_deterministic() {
     let chart = chart();
     assert_eq!(trajectory(&chart), trajectory(&chart.clone()));
 }
+
+#[test]
+fn the_smallest_picture_still_draws_every_mark_with_a_long_legend() {
+    let mut chart = chart();
+    chart.width = 0;
+    chart.height = 0;
+    chart.legend = LegendText::english();
+    chart.observed[0].synthetic = true;
+    let svg = trajectory(&chart);
+    let document = contract(&svg);
+    let root = document.root_element();
+    assert_eq!(
+        (number(root, "width"), number(root, "height")),
+        (240.0, 160.0)
+    );
+    assert!(
+        !texts(&document).iter().any(|text| text == NO_DATA),
+        "{svg}"
+    );
+    assert_eq!(
+        with_class(&document, "point").len(),
+        4,
+        "baseline and three points"
+    );
+    // The legend wraps inside the picture.
+    for entry in with_class(&document, "legend") {
+        let x = number(entry, "x");
+        let y = number(entry, "y");
+        assert!(x < 240.0 && y <= 160.0, "{x} {y}");
+    }
+}
