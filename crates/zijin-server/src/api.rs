@@ -397,8 +397,8 @@ async fn reporting_status<S: Store + 'static>(
             ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
             ("text/html"),
         )),
-        (status = 400, description = "A parameter is malformed, or the year is outside the plan", body = ErrorBody),
-        (status = 404, description = "There are no figures for the year", body = ErrorBody),
+        (status = 400, description = "A parameter is malformed (`bad_parameter`)", body = ErrorBody),
+        (status = 404, description = "The year is outside the plan (`unknown_period`) or has no figures (`no_data`)", body = ErrorBody),
         (status = 503, description = "The fonts the PDF needs are not installed (`fonts_missing`)", body = ErrorBody),
     )
 )]

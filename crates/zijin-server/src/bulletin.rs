@@ -1,12 +1,14 @@
 //! The yearly bulletins (通报) as downloads: which years have one, and the
 //! bulletin of a year as PDF, XLSX or HTML.
 
-use axum::http::StatusCode;
-use axum::response::Response;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use zijin_domain::Lang;
+use zijin_report::ReportError;
 use zijin_store::{ObservationFilter, Store};
 
 use crate::Shared;
+use crate::downloads::{XLSX_TYPE, attachment};
 use crate::error::ApiError;
 use crate::params::parse_year;
 
@@ -79,16 +81,67 @@ pub(crate) async fn years<S: Store + 'static>(state: &Shared<S>) -> Result<Vec<i
     })
 }
 
-/// The bulletin of `year` in `format`, as a download.
+/// The bulletin of `year` in `format`: the HTML shown in the browser, the
+/// PDF and the workbook as downloads.
 pub(crate) async fn render<S: Store + 'static>(
-    _state: &Shared<S>,
-    _year: i32,
-    _format: BulletinFormat,
-    _lang: Lang,
+    state: &Shared<S>,
+    year: i32,
+    format: BulletinFormat,
+    lang: Lang,
 ) -> Result<Response, ApiError> {
-    Err(ApiError::new(
-        StatusCode::SERVICE_UNAVAILABLE,
-        "bulletins_unavailable",
-        "this build cannot render bulletins yet",
-    ))
+    let bulletin = zijin_report::gather(&state.app, year, lang)
+        .await
+        .map_err(report_error)?;
+    let file_name = format!(
+        "zijin-bulletin-{year}-{}.{}",
+        lang.code(),
+        format.extension()
+    );
+    match format {
+        BulletinFormat::Html => Ok((
+            [
+                (
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("text/html; charset=utf-8"),
+                ),
+                (
+                    header::CONTENT_LANGUAGE,
+                    HeaderValue::from_static(lang.tag()),
+                ),
+            ],
+            zijin_report::html(&bulletin),
+        )
+            .into_response()),
+        BulletinFormat::Xlsx => {
+            let bytes = zijin_report::xlsx(&bulletin).map_err(report_error)?;
+            Ok(attachment(bytes, XLSX_TYPE, &file_name))
+        }
+        BulletinFormat::Pdf => {
+            let engine = state.pdf_engine().await?;
+            // Typesetting takes some milliseconds of CPU: off the async threads.
+            let bytes = tokio::task::spawn_blocking(move || engine.render(&bulletin))
+                .await
+                .map_err(|error| ApiError::internal(format!("rendering the PDF: {error}")))?
+                .map_err(report_error)?;
+            Ok(attachment(bytes, "application/pdf", &file_name))
+        }
+    }
+}
+
+/// A report error as the API answers it: no bulletin for the year (404),
+/// fonts missing (503), faults (500).
+pub(crate) fn report_error(error: ReportError) -> ApiError {
+    let error = match error {
+        ReportError::App(app) => return ApiError::from(app),
+        error => error,
+    };
+    let status = match &error {
+        ReportError::UnknownPeriod { .. } | ReportError::NoData { .. } => StatusCode::NOT_FOUND,
+        ReportError::FontsMissing { .. } | ReportError::FontUnreadable { .. } => {
+            StatusCode::SERVICE_UNAVAILABLE
+        }
+        _ if error.is_user_error() => StatusCode::BAD_REQUEST,
+        _ => StatusCode::INTERNAL_SERVER_ERROR,
+    };
+    ApiError::new(status, error.code(), error.to_string())
 }

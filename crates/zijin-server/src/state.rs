@@ -7,17 +7,41 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use zijin_app::{AssessQuery, AssessmentReport, Zijin};
 use zijin_domain::{IndicatorCode, Observation, Plan};
+use zijin_report::PdfEngine;
 use zijin_store::{ObservationFilter, Store};
 
 use crate::error::ApiError;
 
 pub(crate) struct AppState<S> {
     pub app: Zijin<S>,
+    /// The PDF engine, built on the first PDF asked for (loading the fonts
+    /// takes a moment) and shared by every request after it.
+    pdf: tokio::sync::OnceCell<Arc<PdfEngine>>,
 }
 
 impl<S: Store + 'static> AppState<S> {
     pub fn new(app: Zijin<S>) -> AppState<S> {
-        AppState { app }
+        AppState {
+            app,
+            pdf: tokio::sync::OnceCell::new(),
+        }
+    }
+
+    /// The shared PDF engine. Without the fonts it is not built, and the next
+    /// request tries again (the fonts may have been installed since).
+    pub async fn pdf_engine(&self) -> Result<Arc<PdfEngine>, ApiError> {
+        self.pdf
+            .get_or_try_init(|| async {
+                tokio::task::spawn_blocking(PdfEngine::new)
+                    .await
+                    .map_err(|error| {
+                        ApiError::internal(format!("building the PDF engine: {error}"))
+                    })?
+                    .map(Arc::new)
+                    .map_err(crate::bulletin::report_error)
+            })
+            .await
+            .cloned()
     }
 
     /// The assessment of the whole active plan (every indicator, every

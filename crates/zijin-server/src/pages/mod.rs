@@ -108,10 +108,10 @@ impl Ctx {
             .filter(|(_, value)| !value.is_empty())
             .collect();
         let as_of = self.as_of.map(|date| date.to_string());
-        if let Some(as_of) = &as_of {
-            if !pairs.iter().any(|(key, _)| *key == "as_of") {
-                pairs.push(("as_of", as_of));
-            }
+        if let Some(as_of) = &as_of
+            && !pairs.iter().any(|(key, _)| *key == "as_of")
+        {
+            pairs.push(("as_of", as_of));
         }
         if self.explicit_lang {
             pairs.push(("lang", self.lang.code()));
