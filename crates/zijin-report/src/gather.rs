@@ -222,7 +222,7 @@ fn is_lagging(assessment: &Assessment) -> bool {
     )
 }
 
-/// What every part of the bulletin looks names up in.
+/// What every part of the bulletin looks up names and regions in.
 struct Context<'a> {
     report: &'a AssessmentReport,
     lang: Lang,

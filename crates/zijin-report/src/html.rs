@@ -22,6 +22,7 @@ h2 { font-size: 1.2rem; border-bottom: 2px solid #333; padding-bottom: .2rem; ma
 h3 { font-size: 1.05rem; margin-top: 1.25rem; break-after: avoid; }
 .date { margin: 0; }
 table { border-collapse: collapse; width: 100%; margin: .5rem 0 1.25rem; font-size: .82rem; }
+table.counts { width: auto; min-width: 22rem; }
 caption { text-align: left; font-weight: 700; padding: .25rem 0; caption-side: top; }
 th, td { border: 1px solid #8a8a8a; padding: .2rem .4rem; vertical-align: top; text-align: left; }
 thead th { background: #ececec; }

@@ -133,3 +133,71 @@ async fn the_english_workbook_has_english_sheet_names() {
         ]
     );
 }
+
+/// The XML of a part of the workbook (an XLSX file is a zip of XML parts).
+fn part(bytes: &[u8], name: &str) -> String {
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).expect("a zip archive");
+    let mut file = archive.by_name(name).unwrap_or_else(|_| panic!("{name}"));
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut file, &mut text).unwrap();
+    text
+}
+
+#[tokio::test]
+async fn every_sheet_has_a_bold_frozen_header_row_and_column_widths() {
+    let (_directory, app) = demo_app().await;
+    let bulletin = bulletin(&app, 2023, Lang::Zh).await;
+    let bytes = zijin_report::xlsx(&bulletin).unwrap();
+    let styles = part(&bytes, "xl/styles.xml");
+    // The cell formats, in order: a header cell's `s` attribute indexes them.
+    let formats: Vec<&str> = styles
+        .split("<cellXfs")
+        .nth(1)
+        .unwrap()
+        .split("</cellXfs>")
+        .next()
+        .unwrap()
+        .split("<xf ")
+        .skip(1)
+        .collect();
+    let fonts: Vec<&str> = styles
+        .split("<fonts")
+        .nth(1)
+        .unwrap()
+        .split("</fonts>")
+        .next()
+        .unwrap()
+        .split("<font>")
+        .skip(1)
+        .collect();
+    for sheet in 1..=6 {
+        let xml = part(&bytes, &format!("xl/worksheets/sheet{sheet}.xml"));
+        assert!(
+            xml.contains(
+                "<pane ySplit=\"1\" topLeftCell=\"A2\" activePane=\"bottomLeft\" state=\"frozen\"/>"
+            ),
+            "sheet {sheet}: the header row is frozen"
+        );
+        assert!(
+            xml.contains("<cols>") && xml.contains("customWidth=\"1\""),
+            "sheet {sheet}: column widths"
+        );
+        let a1 = xml.split("<c r=\"A1\"").nth(1).expect("a header cell");
+        let style: usize = a1
+            .split("s=\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .and_then(|index| index.parse().ok())
+            .expect("the header cell has a style");
+        let font: usize = formats[style]
+            .split("fontId=\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .and_then(|index| index.parse().ok())
+            .expect("the style names a font");
+        assert!(
+            fonts[font].contains("<b/>"),
+            "sheet {sheet}: the header is bold"
+        );
+    }
+}
