@@ -2,11 +2,14 @@
 //! keeping between requests.
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::ops::Deref;
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+use std::time::{Duration, Instant};
 
+use axum::body::Bytes;
 use chrono::NaiveDate;
 use zijin_app::{AssessQuery, AssessmentReport, Zijin};
-use zijin_domain::{IndicatorCode, Observation, Plan};
+use zijin_domain::{IndicatorCode, Observation, Plan, Region};
 use zijin_report::PdfEngine;
 use zijin_store::{ObservationFilter, Store};
 
@@ -17,6 +20,10 @@ pub(crate) struct AppState<S> {
     /// The PDF engine, built on the first PDF asked for (loading the fonts
     /// takes a moment) and shared by every request after it.
     pdf: tokio::sync::OnceCell<Arc<PdfEngine>>,
+    /// The latest assessment snapshots, newest last.
+    cache: Mutex<Vec<Arc<Snapshot>>>,
+    /// The data version and when it was last read from the store.
+    checked: Mutex<Option<(Instant, Arc<DataVersion>)>>,
 }
 
 impl<S: Store + 'static> AppState<S> {
@@ -24,6 +31,8 @@ impl<S: Store + 'static> AppState<S> {
         AppState {
             app,
             pdf: tokio::sync::OnceCell::new(),
+            cache: Mutex::new(Vec::new()),
+            checked: Mutex::new(None),
         }
     }
 
@@ -45,11 +54,20 @@ impl<S: Store + 'static> AppState<S> {
     }
 
     /// The assessment of the whole active plan (every indicator, every
-    /// region) at `as_of`, or at the default date.
-    pub async fn report(
-        &self,
-        as_of: Option<NaiveDate>,
-    ) -> Result<Arc<AssessmentReport>, ApiError> {
+    /// region) at `as_of`, or at the default date, with what the pages and
+    /// the API derive from it. Cached: a snapshot is reused while the data
+    /// version (imports, active plan, regions) is unchanged.
+    pub async fn report(&self, as_of: Option<NaiveDate>) -> Result<Arc<Snapshot>, ApiError> {
+        let version = self.data_version().await?;
+        {
+            let cache = self.cache.lock().unwrap_or_else(PoisonError::into_inner);
+            if let Some(snapshot) = cache
+                .iter()
+                .find(|snapshot| snapshot.asked_as_of == as_of && snapshot.version == version)
+            {
+                return Ok(Arc::clone(snapshot));
+            }
+        }
         let report = self
             .app
             .assess(&AssessQuery {
@@ -58,17 +76,6 @@ impl<S: Store + 'static> AppState<S> {
                 indicators: Vec::new(),
             })
             .await?;
-        Ok(Arc::new(report))
-    }
-}
-
-impl<S: Store + 'static> AppState<S> {
-    /// The plan region's values of each indicator up to the report's date,
-    /// after its baseline: the points of the overview's sparklines.
-    pub async fn city_series(
-        &self,
-        report: &AssessmentReport,
-    ) -> Result<HashMap<IndicatorCode, Vec<(f64, f64)>>, ApiError> {
         let records = self
             .app
             .observations(&ObservationFilter {
@@ -76,11 +83,114 @@ impl<S: Store + 'static> AppState<S> {
                 regions: vec![report.plan.region.clone()],
             })
             .await?;
-        Ok(series(
+        let city_series = series(
             &report.plan,
             records.iter().map(|record| &record.observation),
             report.as_of,
-        ))
+        );
+        let snapshot = Arc::new(Snapshot {
+            asked_as_of: as_of,
+            version,
+            report,
+            city_series,
+            json: OnceLock::new(),
+        });
+        let mut cache = self.cache.lock().unwrap_or_else(PoisonError::into_inner);
+        // Snapshots of older data are of no use any more.
+        cache.retain(|kept| kept.version == snapshot.version && kept.asked_as_of != as_of);
+        if cache.len() >= CACHED_SNAPSHOTS {
+            cache.remove(0);
+        }
+        cache.push(Arc::clone(&snapshot));
+        Ok(snapshot)
+    }
+
+    /// What identifies the data an assessment reads, cheaply: the imports
+    /// (observations are only ever added by imports), the active plan's
+    /// version and the regions. Read from the store at most every
+    /// [`VERSION_CHECK_INTERVAL`]: the server itself never writes, so new data
+    /// comes from another process (`zijin import`) and shows within that time.
+    async fn data_version(&self) -> Result<Arc<DataVersion>, ApiError> {
+        {
+            let checked = self.checked.lock().unwrap_or_else(PoisonError::into_inner);
+            if let Some((at, version)) = checked.as_ref()
+                && at.elapsed() < VERSION_CHECK_INTERVAL
+            {
+                return Ok(Arc::clone(version));
+            }
+        }
+        let imports = self.app.imports().await?;
+        let plan = self
+            .app
+            .store()
+            .active_plan()
+            .await
+            .map_err(zijin_app::AppError::from)?
+            .map(|stored| (stored.plan.code.to_string(), stored.version));
+        let regions = self.app.regions().await?;
+        let version = DataVersion {
+            imports: imports.len(),
+            last_import: imports.last().map(|import| import.id),
+            plan,
+            regions,
+        };
+        let mut checked = self.checked.lock().unwrap_or_else(PoisonError::into_inner);
+        // Keep the same Arc while nothing changed, so snapshots compare cheaply.
+        let version = match checked.take() {
+            Some((_, previous)) if *previous == version => previous,
+            _ => Arc::new(version),
+        };
+        *checked = Some((Instant::now(), Arc::clone(&version)));
+        Ok(version)
+    }
+
+    /// The whole-plan assessment as JSON, exactly as `zijin assess --format
+    /// json` serializes it (without its pretty printing); serialized once per
+    /// snapshot.
+    pub async fn report_json(&self, as_of: Option<NaiveDate>) -> Result<Bytes, ApiError> {
+        let snapshot = self.report(as_of).await?;
+        if let Some(json) = snapshot.json.get() {
+            return Ok(json.clone());
+        }
+        let json = Bytes::from(
+            serde_json::to_vec(&snapshot.report.assessments).map_err(|error| {
+                ApiError::internal(format!("serializing the assessment: {error}"))
+            })?,
+        );
+        Ok(snapshot.json.get_or_init(|| json).clone())
+    }
+}
+
+/// How often the data version is read from the store.
+const VERSION_CHECK_INTERVAL: Duration = Duration::from_millis(500);
+
+/// How many assessment snapshots (dates) are kept.
+const CACHED_SNAPSHOTS: usize = 8;
+
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct DataVersion {
+    imports: usize,
+    last_import: Option<i64>,
+    plan: Option<(String, u32)>,
+    regions: Vec<Region>,
+}
+
+/// The whole-plan assessment at one date and what is derived from it.
+pub(crate) struct Snapshot {
+    /// The date asked for (`None`: the default date).
+    asked_as_of: Option<NaiveDate>,
+    version: Arc<DataVersion>,
+    pub report: AssessmentReport,
+    /// The plan region's series per indicator, for the sparklines.
+    pub city_series: HashMap<IndicatorCode, Vec<(f64, f64)>>,
+    json: OnceLock<Bytes>,
+}
+
+impl Deref for Snapshot {
+    type Target = AssessmentReport;
+
+    fn deref(&self) -> &AssessmentReport {
+        &self.report
     }
 }
 
@@ -117,14 +227,4 @@ pub(crate) fn series<'a>(
         points.sort_by(|a, b| a.0.total_cmp(&b.0));
     }
     series
-}
-
-impl<S: Store + 'static> AppState<S> {
-    /// The whole-plan assessment as JSON, exactly as `zijin assess --format
-    /// json` serializes it (without its pretty printing).
-    pub async fn report_json(&self, as_of: Option<NaiveDate>) -> Result<Vec<u8>, ApiError> {
-        let report = self.report(as_of).await?;
-        serde_json::to_vec(&report.assessments)
-            .map_err(|error| ApiError::internal(format!("serializing the assessment: {error}")))
-    }
 }

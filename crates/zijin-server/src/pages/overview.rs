@@ -25,7 +25,7 @@ pub(crate) async fn page<S: Store + 'static>(
     let light = ctx.params.light("light").map_err(|e| ctx.error(e))?;
     let kind = ctx.params.kind("kind").map_err(|e| ctx.error(e))?;
     let report = state.report(ctx.as_of).await.map_err(|e| ctx.error(e))?;
-    let series = state.city_series(&report).await.map_err(|e| ctx.error(e))?;
+    let series = &report.city_series;
     let plan = &report.plan;
     let city: Vec<&Assessment> = report
         .assessments
@@ -53,7 +53,7 @@ pub(crate) async fn page<S: Store + 'static>(
         @if shown.is_empty() {
             p.empty { (ctx.t("没有符合筛选条件的指标。", "No indicator matches the filters.")) }
         } @else {
-            (table(&ctx, plan, &shown, &series))
+            (table(&ctx, plan, &shown, series))
         }
     };
     Ok(ctx.render(title, body))

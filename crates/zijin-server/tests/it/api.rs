@@ -310,3 +310,50 @@ async fn bulletins_download_in_every_format() {
         .await
         .error(StatusCode::BAD_REQUEST, "bad_parameter");
 }
+
+#[tokio::test]
+async fn new_imports_show_in_the_cached_assessment() {
+    // A demo database of its own: this test writes.
+    let directory = tempfile::tempdir().unwrap();
+    let path = directory.path().join("demo.db");
+    let actor = zijin_app::Actor {
+        name: "tester".to_owned(),
+        now: chrono::Utc::now(),
+    };
+    let writer = zijin_app::Zijin::new(zijin_store::SqliteStore::open(&path).await.unwrap());
+    zijin_app::demo::build(&writer, &actor).await.unwrap();
+    let router = zijin_server::router(zijin_app::Zijin::new(
+        zijin_store::SqliteStore::open(&path).await.unwrap(),
+    ));
+    let uri = "/api/v1/assessment?as_of=2024-04-30";
+    let city_value = |body: &Value| {
+        body.as_array()
+            .unwrap()
+            .iter()
+            .find(|row| row["indicator"] == "high_tech_enterprises" && row["region"] == "320100")
+            .map(|row| row["latest"]["value"].clone())
+            .unwrap()
+    };
+    let before = city_value(&ok_json(&router, uri).await);
+    assert_ne!(before, json!(12345.0));
+
+    // Another process (here: another store on the same file) imports a revision.
+    let file = zijin_app::InputFile {
+        name: "revision.csv".to_owned(),
+        bytes: b"indicator,region,period,value,source\nhigh_tech_enterprises,320100,2023,12345,test revision\n".to_vec(),
+    };
+    writer
+        .import_files(
+            &[file],
+            &actor,
+            zijin_domain::SourceQuality::Official,
+            &mut |_, _, _| {},
+        )
+        .await
+        .unwrap();
+    // The data version is read again after at most half a second.
+    tokio::time::sleep(std::time::Duration::from_millis(600)).await;
+    assert_eq!(city_value(&ok_json(&router, uri).await), json!(12345.0));
+    let page = get(&router, "/?as_of=2024-04-30").await.text();
+    assert!(page.contains("12,345"), "the overview shows the revision");
+}
