@@ -147,3 +147,84 @@ async fn not_found(uri: Uri, headers: axum::http::HeaderMap) -> Response {
         pages::error_page(lang, &error)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    /// The relative luminance of `#rrggbb` (WCAG 2.1).
+    fn luminance(hex: &str) -> f64 {
+        let channel = |index: usize| {
+            let value =
+                f64::from(u8::from_str_radix(&hex[1 + 2 * index..3 + 2 * index], 16).unwrap())
+                    / 255.0;
+            if value <= 0.03928 {
+                value / 12.92
+            } else {
+                ((value + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * channel(0) + 0.7152 * channel(1) + 0.0722 * channel(2)
+    }
+
+    fn contrast(foreground: &str, background: &str) -> f64 {
+        let (a, b) = (luminance(foreground), luminance(background));
+        (a.max(b) + 0.05) / (a.min(b) + 0.05)
+    }
+
+    /// Every text colour of the stylesheet, on the backgrounds it is used on,
+    /// passes WCAG AA for normal text (4.5:1). A colour added to the
+    /// stylesheet without being listed here fails the test.
+    #[test]
+    fn text_colours_pass_wcag_aa() {
+        let pairs = [
+            ("#24292f", "#ffffff"), // text
+            ("#24292f", "#f6f8fa"), // text on table heads and the counts box
+            ("#57606a", "#ffffff"), // muted text, no light
+            ("#57606a", "#f6f8fa"),
+            ("#0969da", "#ffffff"), // links
+            ("#0969da", "#f6f8fa"),
+            ("#1a7f37", "#ffffff"), // green
+            ("#1a7f37", "#f6f8fa"),
+            ("#9a6700", "#ffffff"), // yellow
+            ("#9a6700", "#f6f8fa"),
+            ("#cf222e", "#ffffff"), // red
+            ("#cf222e", "#f6f8fa"),
+            ("#6639ba", "#fbefff"), // the synthetic badge
+            ("#ffffff", "#24292f"), // the navigation bar
+            ("#ffffff", "#0969da"), // the active filter
+        ];
+        for (foreground, background) in pairs {
+            let ratio = contrast(foreground, background);
+            assert!(ratio >= 4.5, "{foreground} on {background}: {ratio:.2}");
+        }
+        let listed = |colour: &str| {
+            let colour = if colour == "#fff" { "#ffffff" } else { colour };
+            pairs.iter().any(|(foreground, _)| *foreground == colour)
+        };
+        let variables = [
+            ("var(--text)", "#24292f"),
+            ("var(--muted)", "#57606a"),
+            ("var(--link)", "#0969da"),
+        ];
+        let mut checked = 0;
+        for declaration in super::STYLESHEET.split(';') {
+            let Some((property, value)) = declaration.rsplit_once(':') else {
+                continue;
+            };
+            if !property.trim_end().ends_with("color")
+                || property.contains("background")
+                || property.contains("decoration")
+            {
+                continue;
+            }
+            let value = value.trim();
+            let value = variables
+                .iter()
+                .find(|(name, _)| *name == value)
+                .map_or(value, |(_, colour)| colour);
+            assert!(
+                listed(value),
+                "text colour {value} is not checked for contrast"
+            );
+        }
+    }
+}

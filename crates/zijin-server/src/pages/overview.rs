@@ -181,11 +181,14 @@ pub(crate) fn baseline_text(assessment: &Assessment) -> String {
 pub(crate) fn latest_cell(ctx: &Ctx, assessment: &Assessment) -> Markup {
     html! {
         @if let Some(latest) = &assessment.latest {
-            (format::qualified(latest.value, latest.qualifier, &assessment.unit))
-            " " span.period { "(" (latest.period.to_string()) ")" }
-            @if latest.qualifier != Qualifier::Exact {
-                " " abbr.qualifier title=(qualifier_title(ctx, latest.qualifier)) { (latest.qualifier.symbol()) }
+            @if latest.qualifier == Qualifier::Exact {
+                (format::with_unit(latest.value, &assessment.unit))
+            } @else {
+                span.qualified title=(qualifier_title(ctx, latest.qualifier)) {
+                    (format::qualified(latest.value, latest.qualifier, &assessment.unit))
+                }
             }
+            " " span.period { "(" (latest.period.to_string()) ")" }
             @if is_synthetic(assessment) { " " (ctx.synthetic_badge()) }
         } @else {
             span.muted { (ctx.t("无数据", "no data")) }
@@ -204,12 +207,18 @@ fn qualifier_title(ctx: &Ctx, qualifier: Qualifier) -> &'static str {
 /// Completion against time elapsed as a progress bar with its numbers.
 pub(crate) fn progress_cell(ctx: &Ctx, assessment: &Assessment) -> Markup {
     let text = format::optional(assessment.completion, format::percent);
+    // The numbers are written under the bar; the bar itself says only "—"
+    // when there is no completion.
     let svg = zijin_charts::progress_bar(
         assessment.completion,
         assessment.elapsed_share,
         format::chart_light(assessment.light),
-        &text,
-        170,
+        if assessment.completion.is_some() {
+            ""
+        } else {
+            "—"
+        },
+        150,
         18,
     );
     html! {
