@@ -225,6 +225,8 @@ mod tests {
                 listed(value),
                 "text colour {value} is not checked for contrast"
             );
+            checked += 1;
         }
+        assert!(checked >= 10, "only {checked} colour declarations found");
     }
 }
