@@ -176,6 +176,11 @@ impl Ctx {
 
     /// The whole page: head, navigation, `body`, footer.
     pub fn render(&self, title: &str, body: Markup) -> Response {
+        self.render_with_status(StatusCode::OK, title, body)
+    }
+
+    /// The whole page with another status than 200 (error pages).
+    pub fn render_with_status(&self, status: StatusCode, title: &str, body: Markup) -> Response {
         let lang = self.lang;
         let other = match lang {
             Lang::Zh => Lang::En,
@@ -256,7 +261,7 @@ impl Ctx {
                 }
             }
         };
-        html_response(StatusCode::OK, lang, markup)
+        html_response(status, lang, markup)
     }
 }
 
@@ -323,25 +328,21 @@ pub(crate) fn error_page(lang: Lang, error: &ApiError) -> Response {
         StatusCode::SERVICE_UNAVAILABLE => lang.pick("暂不可用", "Unavailable"),
         _ => lang.pick("服务器错误", "Server error"),
     };
-    let markup = html! {
-        (DOCTYPE)
-        html lang=(lang.tag()) {
-            head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                title { (title) " · 紫金 Zijin" }
-                link rel="stylesheet" href={"/static/zijin.css?v=" (env!("CARGO_PKG_VERSION"))};
-            }
-            body {
-                main #main {
-                    h1 { (title) }
-                    p.error-message { code { (error.code) } " — " (error.message) }
-                    p { a href="/" { (lang.pick("返回总览", "Back to the overview")) } }
-                }
-            }
-        }
+    // The language switch of an error page leads to the overview.
+    let ctx = Ctx {
+        lang,
+        explicit_lang: true,
+        as_of: None,
+        path: "/".to_owned(),
+        params: Params::default(),
+        synthetic_shown: AtomicBool::new(false),
     };
-    html_response(error.status, lang, markup)
+    let body = html! {
+        h1 { (title) }
+        p.error-message { code { (error.code) } " — " (error.message) }
+        p { a href=(ctx.href("/", &[])) { (lang.pick("返回总览", "Back to the overview")) } }
+    };
+    ctx.render_with_status(error.status, title, body)
 }
 
 /// A `<details>` with the data table of a chart: its alternative for

@@ -370,6 +370,14 @@ async fn unknown_pages_are_404_pages_and_static_files_are_cached() {
     assert_eq!(answer.status, StatusCode::NOT_FOUND);
     assert!(answer.content_type().starts_with("text/html"));
     assert!(answer.text().contains("<html lang=\"en\">"));
+    assert!(
+        answer.text().contains("<nav"),
+        "error pages have the navigation too"
+    );
+    assert!(
+        answer.text().contains("/no/such/page"),
+        "the message names the path"
+    );
 
     let css = get(&router, "/static/zijin.css").await;
     assert_eq!(css.status, StatusCode::OK);
