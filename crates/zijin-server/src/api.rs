@@ -53,6 +53,7 @@ pub(crate) fn routes<S: Store + 'static>() -> ApiRoutes<S> {
     .get("/api/v1/openapi.json", openapi_json)
     .get("/api/v1/plan", plan::<S>)
     .get("/api/v1/plans", plans::<S>)
+    .get("/api/v1/plans/{code}", plan_by_code::<S>)
     .get("/api/v1/indicators", indicators::<S>)
     .get("/api/v1/indicators/{code}", indicator::<S>)
     .get("/api/v1/regions", regions::<S>)
@@ -159,6 +160,41 @@ async fn plans<S: Store + 'static>(
             })
             .collect(),
     ))
+}
+
+/// One stored plan by its code (its latest version), active or not.
+#[utoipa::path(
+    get,
+    path = "/api/v1/plans/{code}",
+    tag = "plans",
+    params(("code" = String, Path, description = "The plan code, such as `nanjing-14th-st`")),
+    responses(
+        (status = 200, description = "The plan", body = schema::Plan),
+        (status = 404, description = "No plan with this code (`unknown_plan`)", body = ErrorBody),
+    )
+)]
+async fn plan_by_code<S: Store + 'static>(
+    State(state): State<Shared<S>>,
+    Path(code): Path<String>,
+) -> Result<Json<Plan>, ApiError> {
+    let unknown = || {
+        ApiError::new(
+            axum::http::StatusCode::NOT_FOUND,
+            "unknown_plan",
+            format!("no plan with code {code} is stored; /api/v1/plans lists the plans"),
+        )
+    };
+    let code = code
+        .parse::<zijin_domain::PlanCode>()
+        .map_err(|_| unknown())?;
+    let stored = state
+        .app
+        .store()
+        .plan(&code)
+        .await
+        .map_err(zijin_app::AppError::from)?
+        .ok_or_else(unknown)?;
+    Ok(Json(stored.plan))
 }
 
 /// The indicators of the active plan.
@@ -429,6 +465,7 @@ async fn bulletin_download<S: Store + 'static>(
         openapi_json,
         plan,
         plans,
+        plan_by_code,
         indicators,
         indicator,
         regions,

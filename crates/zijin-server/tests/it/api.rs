@@ -43,6 +43,16 @@ async fn plan_plans_and_indicators_are_the_active_plans() {
     assert_eq!(active[0]["version"], stored.version);
     assert_eq!(active[0]["indicators"], stored.plan.indicators.len());
 
+    let by_code = ok_json(&router, &format!("/api/v1/plans/{}", stored.plan.code)).await;
+    assert_eq!(by_code, plan);
+    let message = get(&router, "/api/v1/plans/no-such-plan")
+        .await
+        .error(StatusCode::NOT_FOUND, "unknown_plan");
+    assert!(message.contains("no-such-plan"), "{message}");
+    get(&router, "/api/v1/plans/bad%20code")
+        .await
+        .error(StatusCode::NOT_FOUND, "unknown_plan");
+
     let indicators = ok_json(&router, "/api/v1/indicators").await;
     assert_eq!(
         indicators,

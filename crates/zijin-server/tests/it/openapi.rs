@@ -245,6 +245,7 @@ async fn every_answer_fits_its_documented_schema() {
     let cases = [
         ("/api/v1/plan", "/api/v1/plan"),
         ("/api/v1/plans", "/api/v1/plans"),
+        ("/api/v1/plans/{code}", "/api/v1/plans/nanjing-14th-st"),
         ("/api/v1/indicators", "/api/v1/indicators"),
         (
             "/api/v1/indicators/{code}",
