@@ -66,7 +66,7 @@ pub(crate) async fn page<S: Store + 'static>(
                 Some((group, standing)) => {
                     @let peers = group.overall.len();
                     p {
-                        (ctx.t("在", "Among ")) (peers) " " (format::region_group_name(group.kind, lang).trim_start_matches('各'))
+                        (ctx.t("在", "Among ")) (peers) " " (peer_name(group.kind, lang))
                         (ctx.t("中：", ": "))
                         (ctx.t("按增长比中位数第 ", "by median growth ratio ")) strong { (rank_text(standing.rank_by_growth_ratio, lang)) }
                         " (" (format::optional(standing.median_growth_ratio, format::ratio)) ")"
@@ -135,6 +135,15 @@ pub(crate) fn unknown_region(code: &str) -> crate::error::ApiError {
         "unknown_region",
         format!("unknown region code {code}; /api/v1/regions lists the regions"),
     )
+}
+
+/// "区", "园区"; "districts", "parks".
+fn peer_name(kind: zijin_domain::RegionKind, lang: Lang) -> String {
+    let name = format::region_group_name(kind, lang);
+    match lang {
+        Lang::Zh => name.trim_start_matches('各').to_owned(),
+        Lang::En => name.to_lowercase(),
+    }
 }
 
 fn rank_text(rank: Option<usize>, lang: Lang) -> String {
