@@ -71,6 +71,9 @@ pub fn router<S: Store + 'static>(app: Zijin<S>) -> Router {
         .merge(api::routes::<S>().router)
         .route("/static/zijin.css", get(stylesheet))
         .route("/static/zijin.js", get(script))
+        .route("/static/favicon.svg", get(favicon))
+        // Browsers ask for it whatever the page says.
+        .route("/favicon.ico", get(favicon))
         .fallback(not_found)
         .with_state(state)
         .layer(CompressionLayer::new())
@@ -107,6 +110,7 @@ pub fn api_route_paths() -> Vec<&'static str> {
 
 const STYLESHEET: &str = include_str!("../static/zijin.css");
 const SCRIPT: &str = include_str!("../static/zijin.js");
+const FAVICON: &str = include_str!("../static/favicon.svg");
 
 /// Static files change only with the binary: a day of caching is safe, and
 /// the pages name them with the crate version so a new binary is fetched anew.
@@ -118,6 +122,10 @@ async fn stylesheet() -> Response {
 
 async fn script() -> Response {
     static_file(SCRIPT, "text/javascript; charset=utf-8")
+}
+
+async fn favicon() -> Response {
+    static_file(FAVICON, "image/svg+xml")
 }
 
 fn static_file(body: &'static str, content_type: &'static str) -> Response {

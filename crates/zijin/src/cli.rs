@@ -1,5 +1,6 @@
 //! The command line: commands, options and their help, in English with the Chinese terms.
 
+use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
@@ -100,8 +101,48 @@ pub enum Command {
     /// List past imports (导入记录).
     Imports,
     /// Build a fresh demo database (the Nanjing plan, published city figures, synthetic district and
-    /// park data) and print the assessment of the whole plan. 演示
-    Demo,
+    /// park data), print the assessment of the whole plan, then serve the dashboard. 演示
+    Demo {
+        /// Stop after printing the assessment instead of serving the dashboard.
+        #[arg(long)]
+        no_serve: bool,
+        /// Address to serve on (loopback by default; port 0 picks a free port).
+        #[arg(long, value_name = "ADDR", default_value = DEFAULT_LISTEN)]
+        listen: SocketAddr,
+    },
+    /// Serve the web dashboard (总览, 指标, 地区, 排名, 数据报送, 通报) and the read-only JSON API
+    /// (/api/v1, OpenAPI at /api/v1/openapi.json) until Ctrl-C.
+    Serve {
+        /// Address to serve on (loopback by default; port 0 picks a free port). Binding to a
+        /// non-loopback address exposes the data to the network: there is no access control yet.
+        #[arg(long, value_name = "ADDR", default_value = DEFAULT_LISTEN)]
+        listen: SocketAddr,
+    },
+    /// Write the bulletin (通报) of one year: status of every target, warnings, rankings of
+    /// districts and parks, sources; as PDF (needs fonts-noto-cjk), XLSX or HTML.
+    Report {
+        /// The year reported on; the bulletin is made when that year's figures are due.
+        #[arg(long, value_name = "YEAR")]
+        period: i32,
+        #[arg(long, value_enum)]
+        format: ReportFormat,
+        /// Where to write the bulletin.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// Replace the file if it exists.
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+/// The default address of `zijin serve`: loopback only.
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Pdf,
+    Xlsx,
+    Html,
 }
 
 #[derive(Debug, Subcommand)]
@@ -148,7 +189,7 @@ impl Cli {
             return url.clone();
         }
         let default = match self.command {
-            Command::Demo => "zijin-demo.db",
+            Command::Demo { .. } => "zijin-demo.db",
             _ => "zijin.db",
         };
         self.db

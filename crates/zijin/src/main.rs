@@ -8,6 +8,7 @@ mod cli;
 mod render;
 
 use std::io::Write;
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -18,7 +19,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use zijin_app::{Actor, AssessQuery, InputFile, Zijin, demo};
 use zijin_store::{AnyStore, PlanSaved, Store};
 
-use crate::cli::{Cli, Command, Format, PlanCommand, RegionsCommand};
+use crate::cli::{Cli, Command, Format, PlanCommand, RegionsCommand, ReportFormat};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -43,8 +44,12 @@ fn main() -> ExitCode {
 
 async fn run(cli: Cli) -> Result<()> {
     let location = cli.database_location();
-    if let Command::Demo = &cli.command {
-        return run_demo(&cli, &location).await;
+    if let Command::Demo { no_serve, listen } = &cli.command {
+        run_demo(&cli, &location).await?;
+        if *no_serve {
+            return Ok(());
+        }
+        return serve(open(&location).await?, *listen).await;
     }
     let app = open(&location).await?;
     let actor = Actor {
@@ -244,8 +249,67 @@ async fn run(cli: Cli) -> Result<()> {
                 )?;
             }
         }
-        Command::Demo => unreachable!("handled above"),
+        Command::Serve { listen } => {
+            drop(out);
+            return serve(app, *listen).await;
+        }
+        Command::Report {
+            period,
+            format,
+            out: path,
+            force,
+        } => {
+            if path.exists() && !force {
+                bail!(
+                    "{} exists; choose another --out or add --force to replace it",
+                    path.display()
+                );
+            }
+            let lang = match cli.lang {
+                cli::Lang::Zh => zijin_domain::Lang::Zh,
+                cli::Lang::En => zijin_domain::Lang::En,
+            };
+            let bulletin = zijin_report::gather(&app, *period, lang).await?;
+            let bytes = match format {
+                ReportFormat::Html => zijin_report::html(&bulletin).into_bytes(),
+                ReportFormat::Xlsx => zijin_report::xlsx(&bulletin)?,
+                ReportFormat::Pdf => zijin_report::PdfEngine::new()?.render(&bulletin)?,
+            };
+            std::fs::write(path, &bytes).with_context(|| format!("writing {}", path.display()))?;
+            writeln!(
+                out,
+                "通报 bulletin {period} → {} ({} bytes)",
+                path.display(),
+                bytes.len()
+            )?;
+        }
+        Command::Demo { .. } => unreachable!("handled above"),
     }
+    Ok(())
+}
+
+/// Serves the dashboard and the API until Ctrl-C, printing the address first.
+async fn serve(app: Zijin<AnyStore>, listen: SocketAddr) -> Result<()> {
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("listening on {listen} (is another program using the port?)"))?;
+    let address = listener.local_addr()?;
+    if !address.ip().is_loopback() {
+        eprintln!(
+            "注意 warning: serving on {address}, reachable from the network; Zijin has no access control yet"
+        );
+    }
+    {
+        let mut out = std::io::stdout().lock();
+        writeln!(
+            out,
+            "紫金 Zijin 仪表盘 dashboard: http://{address}/  (API: http://{address}/api/v1/openapi.json; Ctrl-C 停止 to stop)"
+        )?;
+        out.flush()?;
+    }
+    zijin_server::serve(app, listener)
+        .await
+        .context("serving the dashboard")?;
     Ok(())
 }
 

@@ -283,7 +283,7 @@ fn the_demo_prints_the_assessment_of_the_plan() {
         .current_dir(workspace.directory.path())
         .env_remove("ZIJIN_DATABASE_URL")
         .env_remove("ZIJIN_DB")
-        .arg("demo")
+        .args(["demo", "--no-serve"])
         .output()
         .expect("run the demo");
     let stdout = String::from_utf8_lossy(&output.stdout);
@@ -305,15 +305,32 @@ fn the_demo_prints_the_assessment_of_the_plan() {
             "the demo output lacks {expected:?}:\n{stdout}"
         );
     }
-    // Running it again rebuilds the demo database.
-    let again = Command::new(env!("CARGO_BIN_EXE_zijin"))
+    // Running it again rebuilds the demo database, then serves the dashboard
+    // until stopped.
+    let mut again = Command::new(env!("CARGO_BIN_EXE_zijin"))
         .current_dir(workspace.directory.path())
         .env_remove("ZIJIN_DATABASE_URL")
         .env_remove("ZIJIN_DB")
-        .arg("demo")
-        .output()
+        .args(["demo", "--listen", "127.0.0.1:0"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
         .expect("run the demo again");
-    assert!(again.status.success());
+    let stdout = again.stdout.take().expect("stdout");
+    let address = std::io::BufRead::lines(std::io::BufReader::new(stdout))
+        .map(|line| line.expect("read the demo's output"))
+        .find_map(|line| {
+            line.find("http://")
+                .map(|start| line[start..].split_whitespace().next().unwrap().to_owned())
+        });
+    let page = address.as_deref().map(|address| ureq::get(address).call());
+    let _ = again.kill();
+    let _ = again.wait();
+    let mut page = page
+        .expect("the demo printed the dashboard's address")
+        .expect("the dashboard answers");
+    assert_eq!(page.status(), 200);
+    let html = page.body_mut().read_to_string().expect("HTML");
+    assert!(html.contains("高新技术企业数"), "{html}");
 }
 
 #[test]

@@ -211,6 +211,7 @@ impl Ctx {
                     meta name="viewport" content="width=device-width, initial-scale=1";
                     title { (title) " · " (self.t("紫金 科技规划监测", "Zijin plan monitoring")) }
                     link rel="stylesheet" href={"/static/zijin.css?v=" (version)};
+                    link rel="icon" type="image/svg+xml" href={"/static/favicon.svg?v=" (version)};
                     script src={"/static/zijin.js?v=" (version)} defer {}
                 }
                 body {
