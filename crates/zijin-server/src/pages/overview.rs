@@ -304,9 +304,10 @@ pub(crate) fn sparkline_name(ctx: &Ctx, name: &str, points: &[(f64, f64)]) -> St
         .iter()
         .map(|(time, value)| format!("{time}: {}", format::number(*value)))
         .collect();
-    format!(
-        "{name}{}{}",
-        ctx.t("趋势：", " trend: "),
+    let values = if values.is_empty() {
+        ctx.t("无数据", "no data").to_owned()
+    } else {
         values.join(ctx.t("；", "; "))
-    )
+    };
+    format!("{name}{}{values}", ctx.t("趋势：", " trend: "))
 }

@@ -82,6 +82,19 @@ async fn the_overview_shows_every_indicator_with_lights_and_counts() {
     assert!(html.contains("class=\"elapsed\""));
     // The city's figures are published ones: no synthetic badge here.
     assert!(!html.contains(BADGE));
+    // A sparkline without data says so in its accessible name.
+    let without_data = report
+        .assessments
+        .iter()
+        .filter(|assessment| assessment.region == report.plan.region)
+        .find(|assessment| assessment.latest.is_none() && assessment.baseline.is_none())
+        .expect("an indicator of the demo without any figure");
+    let name = &report
+        .plan
+        .indicator(&without_data.indicator)
+        .unwrap()
+        .name_zh;
+    assert!(html.contains(&format!("{name}趋势：无数据")), "{name}");
 
     let html = page(
         &router,
