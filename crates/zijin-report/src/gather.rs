@@ -18,7 +18,7 @@ use crate::model::{
     Bulletin, Chart, Mover, RankingRow, RankingTable, SourceRow, StatusRow, Summary, Warning,
     WarningList,
 };
-use crate::{ReportError, summary, text};
+use crate::{ReportError, charts, summary, text};
 
 /// How many movers the summary names.
 const MOVERS: usize = 3;
@@ -371,69 +371,15 @@ impl<'a> Context<'a> {
             Lang::Zh => format!("{name}（{region}）"),
             Lang::En => format!("{name} ({region})"),
         };
-        let target = match assessment.kind {
-            Kind::Growth => {
-                trajectory
-                    .required_path
-                    .last()
-                    .map(|&(time, value)| zijin_charts::TargetMark {
-                        time,
-                        value,
-                        stretch: None,
-                    })
-            }
-            Kind::Level | Kind::Cumulative => {
-                assessment.target.map(|target| zijin_charts::TargetMark {
-                    time: f64::from(target.year),
-                    value: target.value,
-                    stretch: target.stretch,
-                })
-            }
-        };
-        let synthetic = trajectory
-            .points
-            .iter()
-            .any(|point| point.source_quality == SourceQuality::Synthetic);
-        let chart = zijin_charts::Trajectory {
-            labels: zijin_charts::Labels {
-                title: title.clone(),
-                unit: unit.clone(),
-                x_label: lang.pick("年份", "Year").to_owned(),
-                y_label: match assessment.kind {
-                    Kind::Cumulative => lang.pick("累计值", "Total so far").to_owned(),
-                    Kind::Level | Kind::Growth => lang.pick("数值", "Value").to_owned(),
-                },
-            },
-            width: 680,
-            height: 340,
-            baseline: assessment
-                .baseline
-                .filter(|_| assessment.kind != Kind::Cumulative)
-                .map(|baseline| (f64::from(baseline.year), baseline.value)),
-            observed: trajectory
-                .points
-                .iter()
-                .map(|point| zijin_charts::ObservedPoint {
-                    time: point.time,
-                    value: point.value,
-                    marker: marker(point.qualifier),
-                    synthetic: point.source_quality == SourceQuality::Synthetic,
-                    label: format!(
-                        "{} {}",
-                        period_text(point.period, lang),
-                        text::qualified(&text::value(point.value), point.qualifier)
-                    ),
-                })
-                .collect(),
-            required_path: trajectory.required_path.clone(),
-            projection: trajectory.projection.clone(),
-            band: trajectory.band.clone(),
-            target,
-            legend: match lang {
-                Lang::Zh => zijin_charts::LegendText::chinese(),
-                Lang::En => zijin_charts::LegendText::english(),
-            },
-        };
+        let synthetic = charts::has_synthetic_points(trajectory);
+        let chart =
+            charts::trajectory_chart(trajectory, lang, &title, &unit, (680, 340), |point| {
+                format!(
+                    "{} {}",
+                    period_text(point.period, lang),
+                    text::qualified(&text::value(point.value), point.qualifier)
+                )
+            });
         let caption = match lang {
             Lang::Zh => format!(
                 "{title}：{}，完成度{}，序时进度{}",
@@ -670,23 +616,6 @@ impl<'a> Context<'a> {
             synthetic_regions,
         )
     }
-}
-
-fn marker(qualifier: Qualifier) -> zijin_charts::Marker {
-    match qualifier {
-        Qualifier::Exact => zijin_charts::Marker::Exact,
-        Qualifier::MoreThan => zijin_charts::Marker::MoreThan,
-        Qualifier::About => zijin_charts::Marker::About,
-    }
-}
-
-/// Converts a light of the assessment engine to the chart crate's own.
-pub(crate) fn chart_light(light: Option<Light>) -> Option<zijin_charts::Light> {
-    light.map(|light| match light {
-        Light::Green => zijin_charts::Light::Green,
-        Light::Yellow => zijin_charts::Light::Yellow,
-        Light::Red => zijin_charts::Light::Red,
-    })
 }
 
 /// A period as the bulletin prints it: `2023`, `2023年1—6月` / `2023 Jan–Jun`.

@@ -7,7 +7,7 @@ use zijin_assess::Light;
 use zijin_charts::escape;
 use zijin_domain::Lang;
 
-use crate::gather::chart_light;
+use crate::charts::chart_light;
 use crate::model::{Bulletin, RankingTable, SourceRow, StatusRow, Warning};
 use crate::text;
 

@@ -53,6 +53,7 @@
 //! This crate reads the store only through [`zijin_app::Zijin`]; it never
 //! reads the clock (the bulletin date follows from the year and the plan).
 
+pub mod charts;
 mod error;
 mod gather;
 mod html;

@@ -27,7 +27,7 @@ use zijin_assess::Light;
 use zijin_domain::Lang;
 
 use crate::ReportError;
-use crate::gather::chart_light;
+use crate::charts::chart_light;
 use crate::html::{heading, years};
 use crate::model::Bulletin;
 use crate::text;

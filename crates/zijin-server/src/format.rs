@@ -131,21 +131,7 @@ pub(crate) fn light_class(light: Option<Light>) -> &'static str {
 }
 
 /// The light as the charts crate knows it.
-pub(crate) fn chart_light(light: Option<Light>) -> Option<zijin_charts::Light> {
-    light.map(|light| match light {
-        Light::Green => zijin_charts::Light::Green,
-        Light::Yellow => zijin_charts::Light::Yellow,
-        Light::Red => zijin_charts::Light::Red,
-    })
-}
-
-pub(crate) fn chart_marker(qualifier: Qualifier) -> zijin_charts::Marker {
-    match qualifier {
-        Qualifier::Exact => zijin_charts::Marker::Exact,
-        Qualifier::MoreThan => zijin_charts::Marker::MoreThan,
-        Qualifier::About => zijin_charts::Marker::About,
-    }
-}
+pub(crate) use zijin_report::charts::chart_light;
 
 /// The parameter value of a light (`green`, …, `none`).
 pub(crate) fn light_param(light: Option<Light>) -> &'static str {

@@ -163,75 +163,23 @@ fn trajectory_chart(
     title: &str,
     trajectory: &Trajectory,
 ) -> Markup {
-    let lang = ctx.lang;
-    let assessment = &trajectory.assessment;
-    let target = match assessment.kind {
-        // A growth target is a rate: the chart marks the level it implies.
-        Kind::Growth => {
-            trajectory
-                .required_path
-                .last()
-                .map(|&(time, value)| zijin_charts::TargetMark {
-                    time,
-                    value,
-                    stretch: None,
-                })
-        }
-        Kind::Level | Kind::Cumulative => {
-            assessment.target.map(|target| zijin_charts::TargetMark {
-                time: f64::from(target.year),
-                value: target.value,
-                stretch: target.stretch,
-            })
-        }
-    };
-    let synthetic = trajectory
-        .points
-        .iter()
-        .any(|point| point.source_quality == SourceQuality::Synthetic);
-    if synthetic {
+    if zijin_report::charts::has_synthetic_points(trajectory) {
         ctx.note_synthetic();
     }
-    let chart = zijin_charts::Trajectory {
-        labels: zijin_charts::Labels {
-            title: title.to_owned(),
-            unit: indicator.unit.clone(),
-            x_label: lang.pick("年份", "Year").to_owned(),
-            y_label: match assessment.kind {
-                Kind::Cumulative => lang.pick("累计值", "Total so far").to_owned(),
-                Kind::Level | Kind::Growth => lang.pick("数值", "Value").to_owned(),
-            },
+    let chart = zijin_report::charts::trajectory_chart(
+        trajectory,
+        ctx.lang,
+        title,
+        &indicator.unit,
+        (720, 360),
+        |point| {
+            format!(
+                "{} {}",
+                point.period,
+                format::qualified(point.value, point.qualifier, &indicator.unit)
+            )
         },
-        width: 720,
-        height: 360,
-        baseline: assessment
-            .baseline
-            .filter(|_| assessment.kind != Kind::Cumulative)
-            .map(|baseline| (f64::from(baseline.year), baseline.value)),
-        observed: trajectory
-            .points
-            .iter()
-            .map(|point| zijin_charts::ObservedPoint {
-                time: point.time,
-                value: point.value,
-                marker: format::chart_marker(point.qualifier),
-                synthetic: point.source_quality == SourceQuality::Synthetic,
-                label: format!(
-                    "{} {}",
-                    point.period,
-                    format::qualified(point.value, point.qualifier, &indicator.unit)
-                ),
-            })
-            .collect(),
-        required_path: trajectory.required_path.clone(),
-        projection: trajectory.projection.clone(),
-        band: trajectory.band.clone(),
-        target,
-        legend: match lang {
-            Lang::Zh => zijin_charts::LegendText::chinese(),
-            Lang::En => zijin_charts::LegendText::english(),
-        },
-    };
+    );
     let caption = ctx.t(
         "实心圆：公布值；空心三角：“超过”；空心圆：“约”；虚线环：模拟数据。灰色虚线为规划要求的路径，点线为按当前增速的预测，浅色带为 90% 预测区间。",
         "Filled circle: as published; open triangle: “more than”; hollow circle: “about”; dashed ring: synthetic. The grey dashed line is the path the plan requires, the dotted line the projection at the observed growth, the band its 90% prediction interval.",
