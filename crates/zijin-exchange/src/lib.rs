@@ -20,12 +20,17 @@
 //!   [`NANJING_PUBLISHED`] embed the files of `data/nanjing/`, so the binary
 //!   works on an intranet machine with nothing else installed.
 //!
+//! - **Composite-index files**: COINr's iMeta and iData as CSV or XLSX
+//!   ([`read_framework`], [`read_index_data`]), the pipeline TOML
+//!   ([`parse_index_spec`]) and the CSV a build writes ([`frame_csv`]).
+//!
 //! Errors separate bad input ([`FileError`], [`Problem`]: the user can fix it)
 //! from internal faults ([`ExchangeError`]).
 
 mod cell;
 mod check;
 mod error;
+mod index_files;
 mod observations;
 mod plan_file;
 mod problem;
@@ -34,6 +39,10 @@ mod reporting;
 mod tidy;
 
 pub use error::{ExchangeError, FileError, FileKind, FileProblem};
+pub use index_files::{
+    IndexFileError, format_value, frame_csv, parse_index_spec, parse_index_toml, read_framework,
+    read_index_data, read_index_meta, records_csv,
+};
 pub use observations::{ImportContext, find_duplicates, read_observations};
 pub use plan_file::parse_plan;
 pub use problem::{LocatedObservation, Location, Problem, column_letter};
