@@ -20,9 +20,11 @@ mod error;
 mod framework;
 mod normalise;
 mod pipeline;
+pub mod results;
 mod spec;
 pub mod stats;
 mod treat;
+pub mod uncertainty;
 
 pub use aggregate::Aggregator;
 pub use data::{Dataset, Frame};
@@ -35,3 +37,4 @@ pub use spec::{
     ImputeSpec, NormaliseMethod, NormaliseSpec, ScreenSpec, Spec, Stage, TreatSpec,
 };
 pub use treat::{Check, PointMark, Treatment, TreatmentRow};
+pub use uncertainty::{Analysis, AnalysisKind, AnalysisSpec, analyse, rank_stats, ranks_for};

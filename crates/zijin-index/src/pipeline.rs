@@ -146,66 +146,26 @@ impl<'a> Pipeline<'a> {
         &self.spec
     }
 
+    pub fn data(&self) -> &Dataset {
+        self.data
+    }
+
     /// Runs every stage and keeps every output.
     pub fn run(&self) -> Result<Build> {
         self.run_with(&self.spec, &self.framework.weights(), true)
     }
 
-    /// Runs with another spec and weights (the uncertainty analysis);
-    /// `keep` = false drops intermediate outputs.
+    /// Runs with another spec and weights; `keep` = false drops the
+    /// intermediate outputs.
     pub(crate) fn run_with(&self, spec: &Spec, weights: &[f64], keep: bool) -> Result<Build> {
         let framework = self.framework;
         let raw = self.data.indicator_frame(framework);
         let mut current = raw.clone();
         let mut stages = Vec::new();
-        let mut screening = None;
-        let mut treatment = None;
-        let mut imputed = None;
-        let mut denominate_gaps = Vec::new();
+        let mut details = Details::default();
         for &stage in &self.order {
-            let next = match stage {
-                Stage::Denominate => match &spec.denominate {
-                    None => continue,
-                    Some(d) => {
-                        let (frame, gaps) = denominate(&current, framework, self.data, d);
-                        denominate_gaps = gaps;
-                        frame
-                    }
-                },
-                Stage::Impute => match &spec.impute {
-                    None => continue,
-                    Some(i) => {
-                        let (frame, counts) = impute(&current, framework, self.data, i);
-                        imputed = Some(counts);
-                        frame
-                    }
-                },
-                Stage::Screen => match &spec.screen {
-                    None => continue,
-                    Some(s) => {
-                        let (frame, rows) = screen(&current, s);
-                        screening = Some(rows);
-                        frame
-                    }
-                },
-                Stage::Treat => match &spec.treat {
-                    None => continue,
-                    Some(t) => {
-                        let (frame, details) = treat(&current, t);
-                        treatment = Some(details);
-                        frame
-                    }
-                },
-                Stage::Normalise => match &spec.normalise {
-                    None => continue,
-                    Some(n) => Normaliser::new(n, current.units())?.apply(&current, framework)?,
-                },
-                Stage::Aggregate => match &spec.aggregate {
-                    None => continue,
-                    Some(a) => {
-                        Aggregator::new(a, framework)?.apply(&current, framework, weights)?
-                    }
-                },
+            let Some(next) = self.run_stage(stage, spec, weights, &current, &mut details)? else {
+                continue;
             };
             if keep {
                 stages.push((stage, next.clone()));
@@ -217,15 +177,115 @@ impl<'a> Pipeline<'a> {
         Ok(Build {
             raw,
             stages,
-            screening,
-            treatment,
-            imputed,
-            denominate_gaps,
+            screening: details.screening,
+            treatment: details.treatment,
+            imputed: details.imputed,
+            denominate_gaps: details.denominate_gaps,
             scores,
             ranks,
             effective_weights: crate::framework::effective_weights(framework, weights),
         })
     }
+
+    /// The stages in the order they run.
+    pub(crate) fn order(&self) -> &[Stage] {
+        &self.order
+    }
+
+    /// The data after the first `until` stages of the order (nominal spec).
+    pub(crate) fn prefix(&self, spec: &Spec, weights: &[f64], until: usize) -> Result<Frame> {
+        let mut current = self.data.indicator_frame(self.framework);
+        let mut details = Details::default();
+        for &stage in &self.order[..until] {
+            if let Some(next) = self.run_stage(stage, spec, weights, &current, &mut details)? {
+                current = next;
+            }
+        }
+        Ok(current)
+    }
+
+    /// Runs the stages from position `from` of the order on `start` and
+    /// returns the last data set only (the uncertainty analysis's fast path).
+    pub(crate) fn run_from(
+        &self,
+        spec: &Spec,
+        weights: &[f64],
+        start: &Frame,
+        from: usize,
+    ) -> Result<Frame> {
+        let mut details = Details::default();
+        let mut current: Option<Frame> = None;
+        for &stage in &self.order[from..] {
+            let input = current.as_ref().unwrap_or(start);
+            if let Some(next) = self.run_stage(stage, spec, weights, input, &mut details)? {
+                current = Some(next);
+            }
+        }
+        Ok(current.unwrap_or_else(|| start.clone()))
+    }
+
+    /// Runs one stage; `None` when its section is absent.
+    fn run_stage(
+        &self,
+        stage: Stage,
+        spec: &Spec,
+        weights: &[f64],
+        current: &Frame,
+        details: &mut Details,
+    ) -> Result<Option<Frame>> {
+        let framework = self.framework;
+        Ok(Some(match stage {
+            Stage::Denominate => match &spec.denominate {
+                None => return Ok(None),
+                Some(d) => {
+                    let (frame, gaps) = denominate(current, framework, self.data, d);
+                    details.denominate_gaps = gaps;
+                    frame
+                }
+            },
+            Stage::Impute => match &spec.impute {
+                None => return Ok(None),
+                Some(i) => {
+                    let (frame, counts) = impute(current, framework, self.data, i);
+                    details.imputed = Some(counts);
+                    frame
+                }
+            },
+            Stage::Screen => match &spec.screen {
+                None => return Ok(None),
+                Some(s) => {
+                    let (frame, rows) = screen(current, s);
+                    details.screening = Some(rows);
+                    frame
+                }
+            },
+            Stage::Treat => match &spec.treat {
+                None => return Ok(None),
+                Some(t) => {
+                    let (frame, treatment) = treat(current, t);
+                    details.treatment = Some(treatment);
+                    frame
+                }
+            },
+            Stage::Normalise => match &spec.normalise {
+                None => return Ok(None),
+                Some(n) => Normaliser::new(n, current.units())?.apply(current, framework)?,
+            },
+            Stage::Aggregate => match &spec.aggregate {
+                None => return Ok(None),
+                Some(a) => Aggregator::new(a, framework)?.apply(current, framework, weights)?,
+            },
+        }))
+    }
+}
+
+/// What stages report besides their data.
+#[derive(Default)]
+struct Details {
+    screening: Option<Vec<ScreenRow>>,
+    treatment: Option<Treatment>,
+    imputed: Option<Vec<(String, usize)>>,
+    denominate_gaps: Vec<(String, String)>,
 }
 
 fn spec_has(spec: &Spec, stage: Stage) -> bool {
