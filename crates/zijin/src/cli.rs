@@ -133,6 +133,53 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// 综合指数 Composite index (COINr's method): build an index from iMeta and iData files
+    /// and a pipeline, or analyse its uncertainty and sensitivity. Needs no database.
+    Index {
+        #[command(subcommand)]
+        command: IndexCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum IndexCommand {
+    /// 构建指数 Build the index: denominate, impute, screen, treat outliers, normalise and
+    /// aggregate as the pipeline says; write one CSV per stage, the ranks, the effective weights
+    /// and what treatment and screening did into --out, and print the top and bottom of the index.
+    Build {
+        #[command(flatten)]
+        inputs: IndexInputs,
+        #[command(flatten)]
+        output: IndexOutput,
+    },
+}
+
+/// The input files of an index.
+#[derive(Debug, clap::Args)]
+pub struct IndexInputs {
+    /// 数据 iData: one row per unit (uCode, uName, group, denominator and indicator columns), CSV or XLSX.
+    #[arg(long, value_name = "iData.csv|xlsx")]
+    pub data: PathBuf,
+    /// 指标体系 iMeta: one row per indicator and aggregate (Level, iCode, Parent, Weight, …), CSV or XLSX.
+    #[arg(long, value_name = "iMeta.csv|xlsx")]
+    pub meta: PathBuf,
+    /// 流程设定 The pipeline (TOML): which stages run and how.
+    #[arg(long, value_name = "pipeline.toml")]
+    pub spec: PathBuf,
+    /// 年份 The year to use when iData is a panel (a Time column with several years).
+    #[arg(long, value_name = "YEAR")]
+    pub time: Option<i32>,
+}
+
+/// Where an index command writes.
+#[derive(Debug, clap::Args)]
+pub struct IndexOutput {
+    /// 输出目录 Directory to write the CSV files into (created if needed).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// 覆盖 Replace files that already exist in the directory.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// The default address of `zijin serve`: loopback only.

@@ -5,6 +5,7 @@
 //! prints; everything else happens in `zijin-app`.
 
 mod cli;
+mod index;
 mod render;
 
 use std::io::Write;
@@ -23,6 +24,16 @@ use crate::cli::{Cli, Command, Format, PlanCommand, RegionsCommand, ReportFormat
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Command::Index { command } = &cli.command {
+        // The index commands read and write files only: no database, no runtime.
+        return match index::run(command, cli.lang) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(error) => {
+                eprintln!("错误 error: {error:#}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -284,6 +295,7 @@ async fn run(cli: Cli) -> Result<()> {
             )?;
         }
         Command::Demo { .. } => unreachable!("handled above"),
+        Command::Index { .. } => unreachable!("handled in main"),
     }
     Ok(())
 }
