@@ -152,6 +152,27 @@ pub enum IndexCommand {
         #[command(flatten)]
         output: IndexOutput,
     },
+    /// 不确定性与敏感性分析 Uncertainty and sensitivity analysis: rebuild the index many times
+    /// with the choices the analysis file varies (weights, imputation, treatment, normalisation,
+    /// aggregation, removed elements), seeded and reproducible; write each unit's rank statistics,
+    /// and the sensitivity indices or the effect of removing each element, into --out.
+    Analyse {
+        #[command(flatten)]
+        inputs: IndexInputs,
+        /// 分析设定 The analysis specification (TOML): kind = "uncertainty", "sensitivity" or
+        /// "remove_one", the target aggregate, and one section per uncertain input.
+        #[arg(long, value_name = "uncertainty.toml")]
+        uncertainty: PathBuf,
+        /// 运行次数 Monte Carlo runs (uncertainty), or the base sample size N (sensitivity:
+        /// N·(k + 2) builds for k inputs); not used by remove_one.
+        #[arg(long, value_name = "N", default_value_t = 1000)]
+        runs: usize,
+        /// 随机种子 Random seed: the same seed gives the same files, whatever the number of threads.
+        #[arg(long, value_name = "S", default_value_t = 1)]
+        seed: u64,
+        #[command(flatten)]
+        output: IndexOutput,
+    },
 }
 
 /// The input files of an index.

@@ -7,13 +7,16 @@
 use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{CellAlignment, ContentArrangement, Table};
 use zijin_exchange::{
-    format_value, frame_csv, parse_index_spec, read_framework, read_index_data, records_csv,
+    format_value, frame_csv, parse_index_spec, parse_index_toml, read_framework, read_index_data,
+    records_csv,
 };
+use zijin_index::uncertainty::{Analysis, AnalysisKind, AnalysisSpec};
 use zijin_index::{Build, Dataset, Fallback, Framework, IndexError, Pipeline, Spec, Stage};
 
 use crate::cli::{IndexCommand, IndexInputs, IndexOutput, Lang};
@@ -22,6 +25,13 @@ use crate::cli::{IndexCommand, IndexInputs, IndexOutput, Lang};
 pub fn run(command: &IndexCommand, lang: Lang) -> Result<()> {
     match command {
         IndexCommand::Build { inputs, output } => build(inputs, output, lang),
+        IndexCommand::Analyse {
+            inputs,
+            uncertainty,
+            runs,
+            seed,
+            output,
+        } => analyse(inputs, uncertainty, *runs, *seed, output, lang),
     }
 }
 
@@ -41,6 +51,14 @@ const BUILD_FILES: [&str; 13] = [
     "treated_points.csv",
     "screening.csv",
     "denominate_gaps.csv",
+];
+
+/// The files an analysis may write.
+const ANALYSIS_FILES: [&str; 4] = [
+    "rank_stats.csv",
+    "sensitivity.csv",
+    "unit_sensitivity.csv",
+    "removals.csv",
 ];
 
 /// The input files, read and checked.
@@ -140,6 +158,270 @@ fn build(inputs: &IndexInputs, output: &IndexOutput, lang: Lang) -> Result<()> {
         output.out.display(),
         files.len()
     )?;
+    Ok(())
+}
+
+/// `zijin index analyse`.
+fn analyse(
+    inputs: &IndexInputs,
+    analysis_file: &Path,
+    runs: usize,
+    seed: u64,
+    output: &IndexOutput,
+    lang: Lang,
+) -> Result<()> {
+    let loaded = Inputs::read(inputs)?;
+    let analysis_name = analysis_file.display().to_string();
+    let text = std::fs::read_to_string(analysis_file)
+        .with_context(|| format!("reading {analysis_name}"))?;
+    let spec: AnalysisSpec = parse_index_toml(&analysis_name, &text)?;
+    let pipeline = loaded.pipeline()?;
+    let started = Instant::now();
+    let analysis =
+        zijin_index::uncertainty::analyse(&pipeline, &spec, runs, seed).map_err(|e| {
+            // The analysis checks its own file too; name it.
+            match e {
+                IndexError::Spec { .. } => anyhow::anyhow!("{analysis_name}: {e}"),
+                other => loaded.locate(other),
+            }
+        })?;
+    let elapsed = started.elapsed();
+    let files = analysis_files(&analysis);
+    write_outputs(&output.out, &files, &ANALYSIS_FILES, output.force)?;
+    let mut out = std::io::stdout().lock();
+    analysis_summary(&mut out, &loaded, &analysis, runs, seed, lang)?;
+    writeln!(
+        out,
+        "用时 elapsed: {:.2} s ({} 次构建 builds, {:.2} ms each); {} threads",
+        elapsed.as_secs_f64(),
+        analysis.builds,
+        elapsed.as_secs_f64() * 1000.0 / analysis.builds.max(1) as f64,
+        rayon_threads()
+    )?;
+    writeln!(
+        out,
+        "输出 output: {} ({} 个文件 files)",
+        output.out.display(),
+        files.len()
+    )?;
+    Ok(())
+}
+
+/// The threads the analysis ran on (rayon's global pool).
+fn rayon_threads() -> usize {
+    std::env::var("RAYON_NUM_THREADS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .filter(|&n: &usize| n > 0)
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+}
+
+fn analysis_files(analysis: &Analysis) -> Vec<(String, String)> {
+    let mut files = Vec::new();
+    if !analysis.rank_stats.is_empty() {
+        let mut stats: Vec<_> = analysis.rank_stats.iter().collect();
+        stats.sort_by(|a, b| a.nominal.total_cmp(&b.nominal).then(a.unit.cmp(&b.unit)));
+        let rows: Vec<Vec<String>> = stats
+            .iter()
+            .map(|s| {
+                vec![
+                    s.unit.clone(),
+                    format_value(s.nominal),
+                    format_value(s.mean),
+                    format_value(s.median),
+                    format_value(s.q05),
+                    format_value(s.q95),
+                ]
+            })
+            .collect();
+        files.push((
+            "rank_stats.csv".to_owned(),
+            records_csv(&["uCode", "nominal", "mean", "median", "q05", "q95"], &rows),
+        ));
+    }
+    if let Some(sensitivity) = &analysis.sensitivity {
+        let rows: Vec<Vec<String>> = sensitivity
+            .iter()
+            .map(|s| {
+                vec![
+                    s.input.clone(),
+                    format_value(s.first),
+                    format_value(s.first_ci[0]),
+                    format_value(s.first_ci[1]),
+                    format_value(s.total),
+                    format_value(s.total_ci[0]),
+                    format_value(s.total_ci[1]),
+                ]
+            })
+            .collect();
+        files.push((
+            "sensitivity.csv".to_owned(),
+            records_csv(
+                &[
+                    "input",
+                    "first",
+                    "first_lower",
+                    "first_upper",
+                    "total",
+                    "total_lower",
+                    "total_upper",
+                ],
+                &rows,
+            ),
+        ));
+    }
+    if let Some(units) = &analysis.unit_sensitivity {
+        let rows: Vec<Vec<String>> = units
+            .iter()
+            .flat_map(|u| {
+                analysis.inputs.iter().enumerate().map(move |(i, input)| {
+                    vec![
+                        u.unit.clone(),
+                        input.clone(),
+                        format_value(u.first[i]),
+                        format_value(u.total[i]),
+                    ]
+                })
+            })
+            .collect();
+        files.push((
+            "unit_sensitivity.csv".to_owned(),
+            records_csv(&["uCode", "input", "first", "total"], &rows),
+        ));
+    }
+    if let Some(removals) = &analysis.removals {
+        let rows: Vec<Vec<String>> = removals
+            .iter()
+            .map(|r| vec![r.code.clone(), format_value(r.mean_abs_shift)])
+            .collect();
+        files.push((
+            "removals.csv".to_owned(),
+            records_csv(&["iCode", "mean_abs_shift"], &rows),
+        ));
+    }
+    files
+}
+
+fn analysis_summary(
+    out: &mut impl Write,
+    inputs: &Inputs,
+    analysis: &Analysis,
+    runs: usize,
+    seed: u64,
+    lang: Lang,
+) -> Result<()> {
+    let kind = match analysis.kind {
+        AnalysisKind::Uncertainty => "不确定性 uncertainty",
+        AnalysisKind::Sensitivity => "敏感性 sensitivity",
+        AnalysisKind::RemoveOne => "逐一剔除 remove one",
+    };
+    writeln!(
+        out,
+        "分析 analysis: {kind}; 目标 target: {}; 输入 inputs: {}",
+        analysis.target,
+        if analysis.inputs.is_empty() {
+            "—".to_owned()
+        } else {
+            analysis.inputs.join(", ")
+        }
+    )?;
+    if analysis.kind != AnalysisKind::RemoveOne {
+        writeln!(out, "运行 runs: {runs}; 种子 seed: {seed}")?;
+    }
+    if analysis.failed > 0 {
+        writeln!(
+            out,
+            "失败 failed: {} builds left out{}",
+            analysis.failed,
+            analysis
+                .first_failure
+                .as_deref()
+                .map(|f| format!(" (first: {f})"))
+                .unwrap_or_default()
+        )?;
+    }
+    if !analysis.mean_abs_shift.is_nan() && analysis.kind != AnalysisKind::RemoveOne {
+        writeln!(
+            out,
+            "平均排名变动 mean absolute rank shift from nominal: {:.2}",
+            analysis.mean_abs_shift
+        )?;
+    }
+    if let Some(sensitivity) = &analysis.sensitivity {
+        let mut table = new_table(vec![
+            tr(lang, "输入", "Input"),
+            tr(lang, "一阶指数", "First order"),
+            tr(lang, "总效应指数", "Total"),
+        ]);
+        for s in sensitivity {
+            table.add_row(vec![
+                s.input.clone(),
+                format!(
+                    "{:.3} [{:.3}, {:.3}]",
+                    s.first, s.first_ci[0], s.first_ci[1]
+                ),
+                format!(
+                    "{:.3} [{:.3}, {:.3}]",
+                    s.total, s.total_ci[0], s.total_ci[1]
+                ),
+            ]);
+        }
+        writeln!(out, "{table}")?;
+    }
+    if let Some(removals) = &analysis.removals {
+        let mut table = new_table(vec![
+            tr(lang, "剔除", "Removed"),
+            tr(lang, "平均排名变动", "Mean |rank shift|"),
+        ]);
+        for r in removals {
+            table.add_row(vec![r.code.clone(), format!("{:.2}", r.mean_abs_shift)]);
+        }
+        writeln!(out, "{table}")?;
+    }
+    if !analysis.rank_stats.is_empty() {
+        let names = inputs.names();
+        let mut stats: Vec<_> = analysis.rank_stats.iter().collect();
+        stats.sort_by(|a, b| a.nominal.total_cmp(&b.nominal).then(a.unit.cmp(&b.unit)));
+        let mut table = new_table(vec![
+            tr(lang, "名义排名", "Nominal"),
+            tr(lang, "代码", "Code"),
+            tr(lang, "名称", "Name"),
+            tr(lang, "中位数", "Median"),
+            tr(lang, "5%–95% 区间", "5%–95%"),
+        ]);
+        for s in stats.iter().take(10) {
+            table.add_row(vec![
+                short(s.nominal),
+                s.unit.clone(),
+                names.get(s.unit.as_str()).copied().unwrap_or("").to_owned(),
+                short(s.median),
+                format!("{}–{}", short(s.q05), short(s.q95)),
+            ]);
+        }
+        if stats.len() > 10 {
+            table.add_row(vec!["…", "", "", "", ""]);
+        }
+        for c in [0, 3, 4] {
+            if let Some(column) = table.column_mut(c) {
+                column.set_cell_alignment(CellAlignment::Right);
+            }
+        }
+        writeln!(out, "{table}")?;
+        let widest = stats
+            .iter()
+            .filter(|s| !s.q95.is_nan() && !s.q05.is_nan())
+            .max_by(|a, b| (a.q95 - a.q05).total_cmp(&(b.q95 - b.q05)));
+        if let Some(s) = widest {
+            writeln!(
+                out,
+                "区间最宽 widest interval: {} ({}), ranks {}–{}",
+                s.unit,
+                names.get(s.unit.as_str()).copied().unwrap_or(""),
+                short(s.q05),
+                short(s.q95)
+            )?;
+        }
+    }
     Ok(())
 }
 
@@ -286,6 +568,15 @@ fn effective_weights_csv(framework: &Framework, effective: &[f64]) -> String {
         })
         .collect();
     records_csv(&["iCode", "Level", "Weight", "EffWeight"], &rows)
+}
+
+/// A rank statistic for reading: one decimal at most.
+fn short(value: f64) -> String {
+    if value.is_nan() {
+        return "—".to_owned();
+    }
+    let text = format!("{value:.1}");
+    text.strip_suffix(".0").unwrap_or(&text).to_owned()
 }
 
 fn optional(value: Option<f64>) -> String {

@@ -277,3 +277,117 @@ fn panel_data_need_a_year() {
     assert!(stdout.contains("保留 kept"), "{stdout}");
     assert!(out.join("aggregated.csv").exists());
 }
+
+/// `zijin index analyse` on the ASEM files.
+fn analyse_args(analysis: &Path, runs: &str, seed: &str, out: &Path) -> Vec<String> {
+    let mut args = build_args(&shared().join("iMeta.csv"), out, &[]);
+    args[1] = "analyse".to_owned();
+    args.extend(
+        [
+            "--uncertainty",
+            &text(analysis),
+            "--runs",
+            runs,
+            "--seed",
+            seed,
+        ]
+        .iter()
+        .map(|s| s.to_string()),
+    );
+    args
+}
+
+fn uncertainty_toml() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples/asem/uncertainty.toml")
+}
+
+#[test]
+fn analyse_is_reproducible_with_a_seed() {
+    let temp = tempfile::tempdir().expect("temporary directory");
+    let analysis = uncertainty_toml();
+    let run = |seed: &str, name: &str| -> (String, Vec<u8>) {
+        let out = temp.path().join(name);
+        let stdout = ok(
+            temp.path(),
+            &refs(&analyse_args(&analysis, "40", seed, &out)),
+        );
+        assert_eq!(files_in(&out), ["rank_stats.csv"]);
+        (stdout, std::fs::read(out.join("rank_stats.csv")).unwrap())
+    };
+    let (stdout, first) = run("7", "a");
+    for expected in [
+        "不确定性 uncertainty",
+        "目标 target: Index",
+        "weights, winmax, normalise, aggregate",
+        "运行 runs: 40; 种子 seed: 7",
+        "用时 elapsed:",
+        "CHE",
+    ] {
+        assert!(
+            stdout.contains(expected),
+            "{expected:?} missing in\n{stdout}"
+        );
+    }
+    let (_, again) = run("7", "b");
+    let (_, other) = run("8", "c");
+    assert_eq!(first, again, "the same seed gives the same file");
+    assert_ne!(first, other, "another seed gives other draws");
+
+    let text = String::from_utf8(first).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(lines.next(), Some("uCode,nominal,mean,median,q05,q95"));
+    let rows: Vec<&str> = lines.collect();
+    assert_eq!(rows.len(), 51, "one row per unit");
+    assert!(
+        rows[0].starts_with("CHE,1,"),
+        "sorted by nominal rank: {}",
+        rows[0]
+    );
+}
+
+#[test]
+fn a_sensitivity_analysis_writes_the_indices() {
+    let temp = tempfile::tempdir().expect("temporary directory");
+    let analysis = temp.path().join("sa.toml");
+    std::fs::write(
+        &analysis,
+        "kind = \"sensitivity\"\nbootstrap = 50\n\
+         [treat]\nwinmax = [1, 3, 5]\n\
+         [aggregate]\nalternatives = [{ method = \"arithmetic\" }, { method = \"median\" }]\n",
+    )
+    .unwrap();
+    let out = temp.path().join("sa");
+    let stdout = ok(temp.path(), &refs(&analyse_args(&analysis, "8", "1", &out)));
+    assert!(stdout.contains("敏感性 sensitivity"), "{stdout}");
+    assert_eq!(
+        files_in(&out),
+        ["rank_stats.csv", "sensitivity.csv", "unit_sensitivity.csv"]
+    );
+    let sensitivity = std::fs::read_to_string(out.join("sensitivity.csv")).unwrap();
+    let lines: Vec<&str> = sensitivity.lines().collect();
+    assert_eq!(
+        lines[0],
+        "input,first,first_lower,first_upper,total,total_lower,total_upper"
+    );
+    assert!(lines[1].starts_with("winmax,") && lines[2].starts_with("aggregate,"));
+    let units = std::fs::read_to_string(out.join("unit_sensitivity.csv")).unwrap();
+    assert_eq!(units.lines().count(), 1 + 51 * 2);
+
+    // A mistake in the analysis file names the file and the line.
+    std::fs::write(
+        &analysis,
+        "kind = \"sensitivity\"\n[treat]\nwinmax = [1]\nwimnax = 2\n",
+    )
+    .unwrap();
+    let output = zijin(
+        temp.path(),
+        &refs(&analyse_args(&analysis, "8", "1", &temp.path().join("bad"))),
+    );
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("sa.toml") && stderr.contains("row 4") && stderr.contains("wimnax"),
+        "{stderr}"
+    );
+    assert!(!temp.path().join("bad").exists());
+}
