@@ -126,7 +126,11 @@ impl Aggregator {
                             .map(|(col, w, code)| (col[u], *w, *code)),
                     );
                     let share = row.len() as f64 / children.len() as f64;
-                    if row.is_empty() || share < self.min_availability {
+                    // The generalised mean is not renormalised: any missing
+                    // child gives NA (COINr's `a_genmean`, no `na.rm`).
+                    let incomplete =
+                        method == AggregateMethod::Generalised && row.len() < children.len();
+                    if row.is_empty() || share < self.min_availability || incomplete {
                         values.push(f64::NAN);
                         continue;
                     }

@@ -541,11 +541,25 @@ fn impute(
                             let (Some(a), Some(b)) = scale(s) else {
                                 return None;
                             };
-                            (!v.is_nan() && b > a).then(|| (v - a) / (b - a))
+                            // Directions first (COINr min-maxes x·d): a
+                            // sibling's best value scales to 1.
+                            let d = frame_direction(framework, frame, s);
+                            (!v.is_nan() && b > a).then(|| {
+                                if d > 0.0 {
+                                    (v - a) / (b - a)
+                                } else {
+                                    (b - v) / (b - a)
+                                }
+                            })
                         })
                         .collect();
                     if let Some(m) = stats::mean(&scaled) {
-                        out.column_mut(c)[u] = lo + m * (hi - lo);
+                        // And back, undoing the direction.
+                        out.column_mut(c)[u] = if framework.node(node).direction > 0.0 {
+                            lo + m * (hi - lo)
+                        } else {
+                            hi - m * (hi - lo)
+                        };
                         n += 1;
                     }
                 }
@@ -554,6 +568,14 @@ fn impute(
         counts.push((code.clone(), n));
     }
     (out, counts)
+}
+
+/// The iMeta direction of column `c` of `frame`.
+fn frame_direction(framework: &Framework, frame: &Frame, c: usize) -> f64 {
+    let code = &frame.columns()[c];
+    framework
+        .find(code)
+        .map_or(1.0, |n| framework.node(n).direction)
 }
 
 fn screen(frame: &Frame, spec: &ScreenSpec) -> (Frame, Vec<ScreenRow>) {
