@@ -206,7 +206,8 @@ impl Normaliser {
                 xd.iter()
                     .map(|v| {
                         let y = 1.0 - (reference - v) / (reference - min);
-                        if self.cap { y.min(1.0) } else { y }
+                        // `min` would turn a missing value into 1.
+                        if self.cap && y > 1.0 { 1.0 } else { y }
                     })
                     .collect()
             }
@@ -234,7 +235,8 @@ impl Normaliser {
                 x.iter()
                     .map(|v| {
                         let y = (if d > 0.0 { v - lo } else { hi - v }) / denominator;
-                        if self.cap { y.min(1.0) } else { y }
+                        // `min` would turn a missing value into 1.
+                        if self.cap && y > 1.0 { 1.0 } else { y }
                     })
                     .collect()
             }

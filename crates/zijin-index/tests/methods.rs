@@ -988,3 +988,23 @@ fn the_order_of_stages_is_checked() {
     let build = run(&fw2, &data2, &spec);
     assert_eq!(build.scores.units(), ["U1", "U2"]);
 }
+
+#[test]
+fn capping_keeps_missing_values_missing() {
+    let x = [1.0, NA, 4.0, 5.0];
+    let (fw, data) = one_indicator(ind("x", "I").target(4.0), &x);
+    let targ = NormaliseSpec {
+        cap: Some(true),
+        ..norm(NormaliseMethod::Dist2targ)
+    };
+    assert_close(&normalised(&fw, &data, targ, "x"), &[0.0, NA, 1.0, 1.0]);
+    let reference = NormaliseSpec {
+        reference: Some("U2".into()),
+        cap: Some(true),
+        ..norm(NormaliseMethod::Dist2ref)
+    };
+    assert_close(
+        &normalised(&fw, &data, reference, "x"),
+        &[0.0, NA, 1.0, 1.0],
+    );
+}
