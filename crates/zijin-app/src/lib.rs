@@ -14,6 +14,7 @@
 
 pub mod demo;
 mod error;
+pub mod evaluation;
 pub mod monitor;
 pub mod synthetic;
 
@@ -30,6 +31,7 @@ use zijin_store::{
 };
 
 pub use error::{AppError, Result};
+pub use evaluation::{Evaluation, EvaluationRun, ExitFlag, NodeInfo, RankUncertainty, UnitResult};
 
 /// One file handed to [`Zijin::import_files`]: its name (for messages and the
 /// record) and its bytes.
