@@ -405,9 +405,13 @@ pub fn read_index_data(
             groups.push((name.clone(), texts));
             continue;
         }
+        // R's write.csv writes a missing value as NA: read it as missing.
         let parsed: Vec<Option<f64>> = texts
             .iter()
-            .map(|t| t.as_deref().map(number).unwrap_or(Some(f64::NAN)))
+            .map(|t| match t.as_deref() {
+                None | Some("NA") => Some(f64::NAN),
+                Some(text) => number(text),
+            })
             .collect();
         if parsed.iter().all(Option::is_some) {
             columns.push((
@@ -421,7 +425,7 @@ pub fn read_index_data(
                         Some(*line),
                         Some(c),
                         text.clone().unwrap_or_default(),
-                        "a number, or an empty cell for a missing value",
+                        "a number, or an empty cell (or NA) for a missing value",
                         format!("{name} 不是数字 is not a number"),
                     ));
                 }

@@ -182,3 +182,34 @@ fn the_seeded_analysis_is_reproducible_and_close_to_coinr() {
         );
     }
 }
+
+#[test]
+fn removing_one_pillar_shifts_ranks_as_a_rebuild_without_it_does() {
+    let (framework, data, spec) = inputs();
+    let pipeline = Pipeline::new(&framework, &data, &spec).unwrap();
+    let analysis: AnalysisSpec = parse_index_toml(
+        "remove.toml",
+        "kind = \"remove_one\"\n[remove]\nlevel = 2\n",
+    )
+    .unwrap();
+    let result = analyse(&pipeline, &analysis, 0, 1).unwrap();
+    let removals = result.removals.unwrap();
+    assert_eq!(removals.len(), 8, "one per pillar");
+    let nominal = pipeline.run().unwrap();
+    let index = nominal.ranks.column_index("Index").unwrap();
+    for removal in &removals {
+        let ranks = ranks_for(&pipeline, &spec, &[(removal.code.clone(), 0.0)], "Index").unwrap();
+        let expected =
+            zijin_index::uncertainty::mean_abs_shift(&ranks, nominal.ranks.column(index));
+        assert!(
+            expected > 0.0,
+            "removing {} changes some rank",
+            removal.code
+        );
+        assert!(
+            (removal.mean_abs_shift - expected).abs() < 1e-12,
+            "{}",
+            removal.code
+        );
+    }
+}

@@ -213,9 +213,21 @@ impl<'a> Pipeline<'a> {
         start: &Frame,
         from: usize,
     ) -> Result<Frame> {
+        self.run_from_to(spec, weights, start, from, self.order.len())
+    }
+
+    /// Runs the stages at positions `from..to` of the order on `start`.
+    pub(crate) fn run_from_to(
+        &self,
+        spec: &Spec,
+        weights: &[f64],
+        start: &Frame,
+        from: usize,
+        to: usize,
+    ) -> Result<Frame> {
         let mut details = Details::default();
         let mut current: Option<Frame> = None;
-        for &stage in &self.order[from..] {
+        for &stage in &self.order[from..to] {
             let input = current.as_ref().unwrap_or(start);
             if let Some(next) = self.run_stage(stage, spec, weights, input, &mut details)? {
                 current = Some(next);
@@ -301,7 +313,9 @@ fn spec_has(spec: &Spec, stage: Stage) -> bool {
 
 /// Ranks every column: 1 best, ties the minimum, missing stays missing.
 pub fn rank_frame(frame: &Frame) -> Frame {
+    use rayon::prelude::*;
     let values = (0..frame.columns().len())
+        .into_par_iter()
         .map(|c| stats::rank_desc(frame.column(c)))
         .collect();
     Frame::new(frame.units().to_vec(), frame.columns().to_vec(), values)
@@ -477,6 +491,20 @@ fn impute(
             .map(|r| column[r].as_deref())
             .collect()
     });
+    // Each unit's group as a small integer.
+    let group_ids: Option<(Vec<Option<usize>>, usize)> = groups.as_ref().map(|groups| {
+        let mut index: HashMap<&str, usize> = HashMap::new();
+        let ids = groups
+            .iter()
+            .map(|g| {
+                g.map(|g| {
+                    let next = index.len();
+                    *index.entry(g).or_insert(next)
+                })
+            })
+            .collect();
+        (ids, index.len())
+    });
     let fill = |values: &[f64]| -> Option<f64> {
         match spec.method {
             ImputeMethod::Mean | ImputeMethod::MeanByGroup => stats::mean(values),
@@ -497,18 +525,22 @@ fn impute(
                 }
             }
             ImputeMethod::MeanByGroup | ImputeMethod::MedianByGroup => {
-                let groups = groups.as_ref().expect("checked");
-                let mut by_group: HashMap<&str, Option<f64>> = HashMap::new();
+                let (ids, n_groups) = group_ids.as_ref().expect("checked");
+                if missing.is_empty() {
+                    counts.push((code.clone(), 0));
+                    continue;
+                }
+                let mut members: Vec<Vec<f64>> = vec![Vec::new(); *n_groups];
+                for (k, value) in x.iter().enumerate() {
+                    if let Some(g) = ids[k]
+                        && !value.is_nan()
+                    {
+                        members[g].push(*value);
+                    }
+                }
+                let fills: Vec<Option<f64>> = members.iter().map(|m| fill(m)).collect();
                 for &u in &missing {
-                    let Some(g) = groups[u] else { continue };
-                    let v = *by_group.entry(g).or_insert_with(|| {
-                        let members: Vec<f64> = (0..x.len())
-                            .filter(|&k| groups[k] == Some(g))
-                            .map(|k| x[k])
-                            .collect();
-                        fill(&members)
-                    });
-                    if let Some(v) = v {
+                    if let Some(v) = ids[u].and_then(|g| fills[g]) {
                         out.column_mut(c)[u] = v;
                         n += 1;
                     }

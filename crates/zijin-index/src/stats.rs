@@ -100,7 +100,7 @@ pub fn kurtosis(x: &[f64]) -> Option<f64> {
 /// `rank(-x, ties.method = "min")`); missing values get `NaN`.
 pub fn rank_desc(x: &[f64]) -> Vec<f64> {
     let mut order: Vec<usize> = (0..x.len()).filter(|&i| !x[i].is_nan()).collect();
-    order.sort_by(|&a, &b| x[b].total_cmp(&x[a]));
+    order.sort_unstable_by(|&a, &b| x[b].total_cmp(&x[a]));
     let mut ranks = vec![f64::NAN; x.len()];
     let mut k = 0;
     while k < order.len() {
@@ -126,7 +126,7 @@ pub fn rank_asc_min(x: &[f64]) -> Vec<f64> {
 /// Spearman's correlation).
 pub fn rank_average(x: &[f64]) -> Vec<f64> {
     let mut order: Vec<usize> = (0..x.len()).filter(|&i| !x[i].is_nan()).collect();
-    order.sort_by(|&a, &b| x[a].total_cmp(&x[b]));
+    order.sort_unstable_by(|&a, &b| x[a].total_cmp(&x[b]));
     let mut ranks = vec![f64::NAN; x.len()];
     let mut k = 0;
     while k < order.len() {

@@ -80,47 +80,63 @@ pub(crate) fn check(x: &[f64], spec: &TreatSpec) -> Check {
 /// Treats every column. `winmax` overrides the spec's (the uncertainty
 /// analysis varies it).
 pub(crate) fn treat(frame: &Frame, spec: &TreatSpec) -> (Frame, Treatment) {
+    use rayon::prelude::*;
+    let treated: Vec<TreatedColumn> = frame
+        .columns()
+        .par_iter()
+        .enumerate()
+        .map(|(c, code)| treat_column(frame.column(c), code, spec))
+        .collect();
     let mut out = frame.clone();
-    let mut rows = Vec::with_capacity(frame.columns().len());
+    let mut rows = Vec::with_capacity(treated.len());
     let mut points = Vec::new();
-    for (c, code) in frame.columns().iter().enumerate() {
-        let original = frame.column(c);
-        let before = check(original, spec);
-        let mut row = TreatmentRow {
-            code: code.clone(),
-            excluded: spec.exclude.iter().any(|e| e == code),
-            before,
-            winsorised: None,
-            after_winsorising: None,
-            fallback: None,
-            after_fallback: None,
-        };
-        if row.excluded || before.pass {
-            rows.push(row);
-            continue;
+    for (c, (column, row, marks)) in treated.into_iter().enumerate() {
+        if let Some(column) = column {
+            *out.column_mut(c) = column;
         }
-        let (winsorised, high, low) = winsorise(original, spec);
-        let after = check(&winsorised, spec);
-        row.winsorised = Some(high.len() + low.len());
-        row.after_winsorising = Some(after);
-        if after.pass || spec.fallback == Fallback::None {
-            points.extend(high.iter().map(|&u| (u, c, PointMark::WinHigh)));
-            points.extend(low.iter().map(|&u| (u, c, PointMark::WinLow)));
-            *out.column_mut(c) = winsorised;
-        } else {
-            let logged = log_transform(original, spec.fallback);
-            row.fallback = Some(spec.fallback);
-            row.after_fallback = Some(check(&logged, spec));
-            points.extend(
-                (0..logged.len())
-                    .filter(|&u| !logged[u].is_nan())
-                    .map(|u| (u, c, PointMark::Log)),
-            );
-            *out.column_mut(c) = logged;
-        }
+        points.extend(marks.into_iter().map(|(u, mark)| (u, c, mark)));
         rows.push(row);
     }
     (out, Treatment { rows, points })
+}
+
+/// One treated column: the new values (if changed), the report, the marks.
+type TreatedColumn = (Option<Vec<f64>>, TreatmentRow, Vec<(usize, PointMark)>);
+
+/// Treats one column.
+fn treat_column(original: &[f64], code: &str, spec: &TreatSpec) -> TreatedColumn {
+    let before = check(original, spec);
+    let mut row = TreatmentRow {
+        code: code.to_owned(),
+        excluded: spec.exclude.iter().any(|e| e == code),
+        before,
+        winsorised: None,
+        after_winsorising: None,
+        fallback: None,
+        after_fallback: None,
+    };
+    if row.excluded || before.pass {
+        return (None, row, Vec::new());
+    }
+    let (winsorised, high, low) = winsorise(original, spec);
+    let after = check(&winsorised, spec);
+    row.winsorised = Some(high.len() + low.len());
+    row.after_winsorising = Some(after);
+    if after.pass || spec.fallback == Fallback::None {
+        let mut marks: Vec<(usize, PointMark)> =
+            high.iter().map(|&u| (u, PointMark::WinHigh)).collect();
+        marks.extend(low.iter().map(|&u| (u, PointMark::WinLow)));
+        (Some(winsorised), row, marks)
+    } else {
+        let logged = log_transform(original, spec.fallback);
+        row.fallback = Some(spec.fallback);
+        row.after_fallback = Some(check(&logged, spec));
+        let marks = (0..logged.len())
+            .filter(|&u| !logged[u].is_nan())
+            .map(|u| (u, PointMark::Log))
+            .collect();
+        (Some(logged), row, marks)
+    }
 }
 
 /// COINr's `winsorise`: while the column fails and fewer than `winmax` points

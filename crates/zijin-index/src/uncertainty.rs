@@ -18,6 +18,8 @@
 //! Builds run in parallel (rayon). The samples are drawn up front from one
 //! seeded ChaCha stream, so results do not depend on the number of threads.
 
+use std::collections::HashMap;
+
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
@@ -241,11 +243,36 @@ struct Prepared<'p, 'a> {
     start: Frame,
     from: usize,
     target_code: String,
+    /// The data just before aggregation, for every combination of the
+    /// alternatives of the inputs that act before it (imputation, winmax,
+    /// normalisation): computed once, so a run only aggregates. Keyed by the
+    /// alternatives' indices in input order (inputs acting at aggregation
+    /// count as 0). Empty when there are too many combinations.
+    before_aggregation: HashMap<Vec<usize>, std::result::Result<Frame, IndexError>>,
+    aggregate_at: usize,
 }
 
+/// The most combinations of early alternatives kept in memory.
+const MAX_CACHED: usize = 256;
+
 impl Prepared<'_, '_> {
-    /// The target's ranks for one draw (`u` by input).
-    fn ranks(&self, u: &[f64]) -> Result<Vec<f64>> {
+    /// The key of a draw in `before_aggregation`.
+    fn early_key(&self, u: &[f64]) -> Vec<usize> {
+        self.inputs
+            .iter()
+            .zip(u)
+            .map(|(input, &u)| {
+                if input.stage() == Stage::Aggregate {
+                    0
+                } else {
+                    pick(u, input.len())
+                }
+            })
+            .collect()
+    }
+
+    /// The spec and weights of one draw.
+    fn configure(&self, u: &[f64]) -> (Spec, Vec<f64>) {
         let mut spec: Spec = self.pipeline.spec.clone();
         let mut weights = self.nominal_weights.clone();
         for (input, &u) in self.inputs.iter().zip(u) {
@@ -267,9 +294,76 @@ impl Prepared<'_, '_> {
                 }
             }
         }
-        let scores = self
-            .pipeline
-            .run_from(&spec, &weights, &self.start, self.from)?;
+        (spec, weights)
+    }
+
+    /// Fills `before_aggregation` for every combination, in parallel.
+    fn cache_early_stages(&mut self) {
+        let early: Vec<usize> = self
+            .inputs
+            .iter()
+            .map(|i| {
+                if i.stage() == Stage::Aggregate {
+                    1
+                } else {
+                    i.len()
+                }
+            })
+            .collect();
+        let combinations: usize = early.iter().product();
+        if combinations > MAX_CACHED || self.aggregate_at <= self.from {
+            return;
+        }
+        let keys: Vec<Vec<usize>> = (0..combinations)
+            .map(|mut c| {
+                early
+                    .iter()
+                    .map(|&n| {
+                        let k = c % n;
+                        c /= n;
+                        k
+                    })
+                    .collect()
+            })
+            .collect();
+        let frames: Vec<_> = keys
+            .par_iter()
+            .map(|key| {
+                // A draw whose `u` picks exactly these alternatives.
+                let u: Vec<f64> = key
+                    .iter()
+                    .zip(&self.inputs)
+                    .map(|(&k, input)| (k as f64 + 0.5) / input.len() as f64)
+                    .collect();
+                let (spec, weights) = self.configure(&u);
+                let mut current = self.start.clone();
+                for position in self.from..self.aggregate_at {
+                    current = self.pipeline.run_from_to(
+                        &spec,
+                        &weights,
+                        &current,
+                        position,
+                        position + 1,
+                    )?;
+                }
+                Ok(current)
+            })
+            .collect();
+        self.before_aggregation = keys.into_iter().zip(frames).collect();
+    }
+
+    /// The target's ranks for one draw (`u` by input).
+    fn ranks(&self, u: &[f64]) -> Result<Vec<f64>> {
+        let (spec, weights) = self.configure(u);
+        let scores = match self.before_aggregation.get(&self.early_key(u)) {
+            Some(Ok(frame)) => self
+                .pipeline
+                .run_from(&spec, &weights, frame, self.aggregate_at)?,
+            Some(Err(e)) => return Err(e.clone()),
+            None => self
+                .pipeline
+                .run_from(&spec, &weights, &self.start, self.from)?,
+        };
         let column = scores
             .column_index(&self.target_code)
             .ok_or_else(|| IndexError::spec("analysis", "target", "the target was not built"))?;
@@ -334,20 +428,34 @@ pub fn analyse(
     let nominal_weights = framework.weights();
     // Resume after the stages no input changes.
     let order = pipeline.order();
+    // Removing an element acts at aggregation.
+    let removal_stage = (spec.kind == AnalysisKind::RemoveOne)
+        .then(|| order.iter().position(|s| *s == Stage::Aggregate))
+        .flatten();
     let from = inputs
         .iter()
         .filter_map(|i| order.iter().position(|s| *s == i.stage()))
+        .chain(removal_stage)
         .min()
         .unwrap_or(order.len());
     let start = pipeline.prefix(&pipeline.spec, &nominal_weights, from)?;
-    let prepared = Prepared {
+    let aggregate_at = order
+        .iter()
+        .position(|s| *s == Stage::Aggregate && pipeline.spec.aggregate.is_some())
+        .unwrap_or(order.len());
+    let mut prepared = Prepared {
         pipeline,
         inputs,
         nominal_weights,
         start,
         from,
         target_code: framework.node(target).code.clone(),
+        before_aggregation: HashMap::new(),
+        aggregate_at,
     };
+    if aggregate_at < order.len() {
+        prepared.cache_early_stages();
+    }
     // The nominal build.
     let nominal = prepared.pipeline.run_from(
         &pipeline.spec,
