@@ -30,6 +30,7 @@
 mod cell;
 mod check;
 mod error;
+mod frameworks;
 mod index_files;
 mod observations;
 mod plan_file;
@@ -39,6 +40,10 @@ mod reporting;
 mod tidy;
 
 pub use error::{ExchangeError, FileError, FileKind, FileProblem};
+pub use frameworks::{
+    BUILTIN_FRAMEWORKS, BuiltinFramework, DemoData, ExitRule, FrameworkFile, FrameworkSource,
+    LoadedFramework, UncertaintySettings, builtin_framework, parse_framework_toml,
+};
 pub use index_files::{
     IndexFileError, format_value, frame_csv, parse_index_spec, parse_index_toml, read_framework,
     read_index_data, read_index_meta, records_csv,
