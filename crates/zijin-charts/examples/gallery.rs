@@ -2,8 +2,9 @@
 //! `cargo run -p zijin-charts --example gallery > gallery.html`.
 
 use zijin_charts::{
-    Bar, Bars, Labels, LegendText, Light, Marker, NANJING_TILES, ObservedPoint, TargetMark, Tile,
-    Trajectory, bars, light_icon, progress_bar, sparkline, tile_map, trajectory,
+    Bar, Bars, Labels, LegendText, Light, Marker, NANJING_TILES, ObservedPoint, RankInterval,
+    RankIntervals, TargetMark, Tile, Trajectory, bars, light_icon, progress_bar, rank_intervals,
+    sparkline, tile_map, trajectory,
 };
 
 fn main() {
@@ -131,6 +132,31 @@ fn main() {
         ));
     }
     page.push_str("</table>\n");
+    page.push_str(&rank_intervals(&RankIntervals {
+        title: "园区综合评价指数名次不确定性".to_owned(),
+        x_label: "名次".to_owned(),
+        width: 640,
+        units: names.len(),
+        rows: names
+            .iter()
+            .enumerate()
+            .map(|(index, (_, name))| {
+                let rank = index as f64 + 1.0;
+                RankInterval {
+                    label: (*name).to_owned(),
+                    nominal: Some(rank),
+                    median: Some((rank + 0.5).min(names.len() as f64)),
+                    low: Some((rank - 1.5).max(1.0)),
+                    high: Some((rank + 2.5).min(names.len() as f64)),
+                    marked: index + 1 == names.len(),
+                }
+            })
+            .collect(),
+        note: "! 标记退出审查".to_owned(),
+        synthetic: true,
+        ..RankIntervals::default()
+    }));
+    page.push_str("<br>\n");
     page.push_str(&trajectory(&Trajectory {
         labels: Labels {
             title: "High-tech enterprises".to_owned(),

@@ -17,6 +17,9 @@
 //! - [`tile_map`]: a schematic map of square tiles ([`Tile`]), one per
 //!   district; [`NANJING_TILES`] is a default grid for Nanjing.
 //! - [`light_icon`]: the warning-light icon used in tables.
+//! - [`rank_intervals`]: the rank uncertainty of a composite index
+//!   ([`RankIntervals`]): per unit, the 5th–95th percentile interval of its
+//!   ranks, the median and the nominal rank, rank 1 at the left and at the top.
 //!
 //! The contract every chart keeps:
 //! - It is one well-formed `<svg>` element with `width`, `height`, `viewBox`,
@@ -53,6 +56,7 @@ mod axis;
 mod bar_chart;
 pub mod colours;
 mod icon;
+mod rank_chart;
 mod small;
 mod svg;
 mod tiles;
@@ -60,6 +64,7 @@ mod trajectory_chart;
 
 pub use bar_chart::{Bar, Bars, bars};
 pub use icon::light_icon;
+pub use rank_chart::{RankInterval, RankIntervals, RankLegend, rank_intervals};
 pub use small::{progress_bar, sparkline};
 pub use svg::escape;
 pub use tiles::{NANJING_TILES, Tile, tile_map};

@@ -3,6 +3,7 @@
 
 mod bars;
 mod properties;
+mod ranks;
 mod small;
 mod tiles;
 mod trajectory;
