@@ -85,3 +85,28 @@ fn sensitivity_100(bencher: Bencher) {
     let pipeline = Pipeline::new(&framework, &data, &spec).unwrap();
     bencher.bench(|| analyse(&pipeline, &analysis, 100, 1).unwrap());
 }
+
+/// 1,000 full rebuilds on one thread, with no reuse between runs (each run
+/// denominates, imputes, screens, treats, normalises and aggregates, as
+/// COINr's `Regen` does): what the analysis would cost without its cache.
+#[divan::bench(sample_count = 5)]
+fn full_rebuilds_1000_one_thread(bencher: Bencher) {
+    let (framework, data, spec, analysis) = inputs();
+    let pipeline = Pipeline::new(&framework, &data, &spec).unwrap();
+    let normalisers = analysis.normalise.unwrap().alternatives;
+    let aggregations = analysis.aggregate.unwrap().alternatives;
+    let specs: Vec<Spec> = (0..1000)
+        .map(|i| {
+            let mut s = spec.clone();
+            s.treat.as_mut().unwrap().winmax = 1 + i % 5;
+            s.normalise = Some(normalisers[i % 2].clone());
+            s.aggregate = Some(aggregations[(i / 2) % 2].clone());
+            s
+        })
+        .collect();
+    bencher.bench(|| {
+        for s in &specs {
+            zijin_index::ranks_for(&pipeline, s, &[], "Index").unwrap();
+        }
+    });
+}

@@ -466,7 +466,7 @@ pub fn parse_index_toml<T: DeserializeOwned>(file: &str, text: &str) -> Result<T
                 .chars()
                 .take(60)
                 .collect(),
-            expected: "see docs/index.md for the keys".into(),
+            expected: "the keys documented in data/README.md (composite-index files)".into(),
             message: e.message().to_owned(),
         }])
     })
