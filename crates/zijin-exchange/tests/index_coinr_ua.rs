@@ -213,3 +213,39 @@ fn removing_one_pillar_shifts_ranks_as_a_rebuild_without_it_does() {
         );
     }
 }
+
+#[test]
+fn pca_and_optimised_weights_on_asem() {
+    let (framework, data, spec) = inputs();
+    let build = Pipeline::new(&framework, &data, &spec)
+        .unwrap()
+        .run()
+        .unwrap();
+    // PCA of each pillar's indicators on the normalised data.
+    let normalised = build.stage(zijin_index::Stage::Normalise).unwrap();
+    let pca = zijin_index::weights::pca_weights(normalised, &framework, 2).unwrap();
+    assert_eq!(pca.len(), 8);
+    for group in &pca {
+        let k = group.weights.len() as f64;
+        // The first component explains at least an average share.
+        assert!(group.explained >= 1.0 / k - 1e-12, "{}", group.parent);
+        let norm: f64 = group.weights.iter().map(|(_, w)| w * w).sum();
+        assert!((norm - 1.0).abs() < 1e-9, "loadings are a unit vector");
+        assert!(group.weights.iter().map(|(_, w)| w).sum::<f64>() > 0.0);
+        assert_eq!(group.units, 51);
+    }
+    // Optimised weights of the pillars in Conn and Sust: the correlations
+    // come closer to equal shares than with equal weights. (Conn's cannot
+    // reach them: three pillars correlate with Conn through the other two
+    // even at weight 0.)
+    let opt =
+        zijin_index::weights::optimised_weights(&build.scores, &framework, 3, None, 1e-4, 500)
+            .unwrap();
+    assert_eq!(opt.len(), 2);
+    for group in &opt {
+        assert!(group.gap <= group.equal_weights_gap, "{}", group.parent);
+        let total: f64 = group.weights.iter().map(|(_, w, _)| w).sum();
+        assert!((total - 1.0).abs() < 1e-9);
+        assert!(group.weights.iter().all(|(_, w, _)| *w >= 0.0));
+    }
+}

@@ -25,6 +25,7 @@ mod spec;
 pub mod stats;
 mod treat;
 pub mod uncertainty;
+pub mod weights;
 
 pub use aggregate::Aggregator;
 pub use data::{Dataset, Frame};
