@@ -55,6 +55,7 @@
 
 pub mod charts;
 mod error;
+pub mod evaluation;
 mod gather;
 mod html;
 mod model;
@@ -64,6 +65,7 @@ mod text;
 mod xlsx;
 
 pub use error::ReportError;
+pub use evaluation::{EvaluationView, evaluation_xlsx};
 pub use gather::{bulletin_date, gather};
 pub use html::html;
 pub use model::{
