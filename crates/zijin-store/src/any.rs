@@ -6,8 +6,8 @@ use chrono::{DateTime, Utc};
 use zijin_domain::{IndicatorCode, ObservationRecord, Plan, PlanCode, Region, RegionCode};
 
 use crate::{
-    ImportBatch, ImportOutcome, ImportRecord, ObservationFilter, PlanSaved, PostgresStore,
-    RegionsSaved, Result, SqliteStore, Store, StoredPlan,
+    EvaluationRunRecord, ImportBatch, ImportOutcome, ImportRecord, ObservationFilter, PlanSaved,
+    PostgresStore, RegionsSaved, Result, SqliteStore, Store, StoredEvaluation, StoredPlan,
 };
 
 /// Either store, so that the binary can take `--db` as a path or a URL.
@@ -140,6 +140,18 @@ impl Store for AnyStore {
 
     async fn imports(&self) -> Result<Vec<ImportRecord>> {
         delegate!(self, store => store.imports())
+    }
+
+    async fn save_evaluation(&self, evaluation: &StoredEvaluation) -> Result<i64> {
+        delegate!(self, store => store.save_evaluation(evaluation))
+    }
+
+    async fn evaluation_runs(&self) -> Result<Vec<EvaluationRunRecord>> {
+        delegate!(self, store => store.evaluation_runs())
+    }
+
+    async fn evaluation(&self, id: i64) -> Result<Option<StoredEvaluation>> {
+        delegate!(self, store => store.evaluation(id))
     }
 }
 

@@ -466,6 +466,49 @@ pub(crate) fn redact(location: &str) -> String {
     redacted
 }
 
+/// A u64 (an evaluation's seed) kept in a signed 64-bit column: its bits.
+pub(crate) fn u64_bits(value: u64) -> i64 {
+    i64::from_ne_bytes(value.to_ne_bytes())
+}
+
+pub(crate) fn u64_from_bits(value: i64) -> u64 {
+    u64::from_ne_bytes(value.to_ne_bytes())
+}
+
+/// A unit's group columns as stored: a JSON object of text values (read back by name).
+pub(crate) fn groups_text(groups: &[(String, String)]) -> String {
+    let map: serde_json::Map<String, serde_json::Value> = groups
+        .iter()
+        .map(|(name, value)| (name.clone(), serde_json::Value::String(value.clone())))
+        .collect();
+    serde_json::Value::Object(map).to_string()
+}
+
+pub(crate) fn parse_groups(text: &str) -> Result<Vec<(String, String)>> {
+    let corrupt_groups = |message: String| corrupt("evaluation unit groups", message);
+    let value: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| corrupt_groups(format!("{text:?}: {e}")))?;
+    let serde_json::Value::Object(map) = value else {
+        return Err(corrupt_groups(format!("{text:?} is not an object")));
+    };
+    map.into_iter()
+        .map(|(name, value)| match value {
+            serde_json::Value::String(text) => Ok((name, text)),
+            other => Err(corrupt_groups(format!("{name}: {other} is not text"))),
+        })
+        .collect()
+}
+
+/// A count or a level kept in an INTEGER column.
+pub(crate) fn stored_u32(what: &str, value: i64) -> Result<u32> {
+    u32::try_from(value).map_err(|_| corrupt(what, format!("{value} is out of range")))
+}
+
+/// A float that is missing (`None`) rather than `NaN`.
+pub(crate) fn finite(value: Option<f64>) -> Option<f64> {
+    value.filter(|v| !v.is_nan())
+}
+
 #[cfg(test)]
 mod tests {
     use chrono::TimeZone;

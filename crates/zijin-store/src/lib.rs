@@ -205,6 +205,90 @@ pub struct ObservationFilter {
     pub regions: Vec<RegionCode>,
 }
 
+/// A run of an evaluation framework (考核评价) on one year of its data.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EvaluationRunRecord {
+    /// Given by the store; ignored by [`Store::save_evaluation`].
+    pub id: i64,
+    /// The framework's code and version.
+    pub framework: String,
+    pub version: String,
+    /// The built-in framework's folder (`parks`, `nri`).
+    pub key: String,
+    pub name_zh: String,
+    pub name_en: String,
+    pub unit_kind: String,
+    pub year: i32,
+    /// The data are synthetic (合成数据).
+    pub synthetic: bool,
+    pub note_zh: String,
+    pub note_en: String,
+    /// Draws and seed of the rank-uncertainty analysis.
+    pub runs: u64,
+    pub seed: u64,
+    /// The code of the index (the root of the tree).
+    pub index_code: String,
+    /// The framework.toml the run used, as it was.
+    pub framework_text: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A node of the framework's tree, as it was at the run.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EvaluationNodeRecord {
+    pub code: String,
+    pub name_zh: String,
+    pub name_en: String,
+    pub level: u32,
+    pub parent: Option<String>,
+    pub weight: f64,
+    pub direction: f64,
+    pub unit: Option<String>,
+    pub rationale: Option<String>,
+}
+
+/// A unit of the year's data.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EvaluationUnitRecord {
+    pub code: String,
+    pub name: String,
+    /// The unit's group columns (name, value), such as `Founded`.
+    pub groups: Vec<(String, String)>,
+    /// Kept by screening (ranked).
+    pub included: bool,
+}
+
+/// One unit's result on one node. `None` where missing (a `NaN` is stored as `None`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EvaluationResultRecord {
+    pub unit: String,
+    pub node: String,
+    pub value: Option<f64>,
+    pub score: Option<f64>,
+    pub rank: Option<u32>,
+}
+
+/// The index's rank of one unit over the uncertainty draws.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EvaluationRankRecord {
+    pub unit: String,
+    pub nominal: Option<f64>,
+    pub median: Option<f64>,
+    pub q05: Option<f64>,
+    pub q95: Option<f64>,
+    pub mean: Option<f64>,
+}
+
+/// A run with everything it produced, in the order saved.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StoredEvaluation {
+    pub run: EvaluationRunRecord,
+    pub nodes: Vec<EvaluationNodeRecord>,
+    pub units: Vec<EvaluationUnitRecord>,
+    pub results: Vec<EvaluationResultRecord>,
+    pub ranks: Vec<EvaluationRankRecord>,
+}
+
 /// The storage interface. Implemented by [`SqliteStore`] and [`PostgresStore`];
 /// the same scenario test runs against both.
 pub trait Store: Send + Sync {
@@ -263,4 +347,18 @@ pub trait Store: Send + Sync {
 
     /// Every import, oldest first.
     fn imports(&self) -> impl Future<Output = Result<Vec<ImportRecord>>> + Send;
+
+    /// Stores an evaluation run and its results in one transaction, as a new
+    /// run (its `id` is ignored); returns the new run's id.
+    fn save_evaluation(
+        &self,
+        evaluation: &StoredEvaluation,
+    ) -> impl Future<Output = Result<i64>> + Send;
+
+    /// Every evaluation run, oldest first (the results are not read).
+    fn evaluation_runs(&self) -> impl Future<Output = Result<Vec<EvaluationRunRecord>>> + Send;
+
+    /// A run with its nodes, units, results (by unit, then node, in the
+    /// order saved) and rank uncertainty.
+    fn evaluation(&self, id: i64) -> impl Future<Output = Result<Option<StoredEvaluation>>> + Send;
 }

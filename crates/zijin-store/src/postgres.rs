@@ -19,13 +19,15 @@ use sqlx::{Connection, Postgres, QueryBuilder, Row, Transaction};
 use zijin_domain::{IndicatorCode, ObservationRecord, Plan, PlanCode, Region, RegionCode};
 
 use crate::common::{
-    ImportPlan, LatestRow, ObservationRow, PlanChange, PlanRow, RegionRow, carry, import_counts,
-    plan_change, redact, region_changes, region_kind_text, sort_by_key,
-    sort_by_period_and_revision, stored_timestamp, uncarry,
+    ImportPlan, LatestRow, ObservationRow, PlanChange, PlanRow, RegionRow, carry, corrupt, finite,
+    groups_text, import_counts, parse_groups, plan_change, redact, region_changes,
+    region_kind_text, sort_by_key, sort_by_period_and_revision, stored_timestamp, stored_u32,
+    u64_bits, u64_from_bits, uncarry,
 };
 use crate::{
-    ImportBatch, ImportOutcome, ImportRecord, ObservationFilter, PlanSaved, RegionsSaved, Result,
-    Store, StoreError, StoredPlan,
+    EvaluationNodeRecord, EvaluationRankRecord, EvaluationResultRecord, EvaluationRunRecord,
+    EvaluationUnitRecord, ImportBatch, ImportOutcome, ImportRecord, ObservationFilter, PlanSaved,
+    RegionsSaved, Result, Store, StoreError, StoredEvaluation, StoredPlan,
 };
 
 static MIGRATOR: Migrator = sqlx::migrate!("./migrations/postgres");
@@ -235,6 +237,44 @@ async fn set_active_plan(tx: &mut Transaction<'static, Postgres>, code: &PlanCod
     .execute(&mut **tx)
     .await?;
     Ok(())
+}
+
+const SELECT_EVALUATION_RUN: &str = "SELECT id, framework, version, key, name_zh, name_en, \
+     unit_kind, year, synthetic, note_zh, note_en, runs, seed, index_code, framework_text, \
+     created_at FROM evaluation_runs";
+
+/// Rows per multi-row INSERT of evaluation results (7 parameters a row, far
+/// under PostgreSQL's limit of 65,535).
+const EVALUATION_ROWS_PER_INSERT: usize = 2_000;
+
+fn evaluation_run(row: &PgRow) -> Result<EvaluationRunRecord> {
+    let runs: i64 = row.try_get(11)?;
+    Ok(EvaluationRunRecord {
+        id: row.try_get(0)?,
+        framework: row.try_get(1)?,
+        version: row.try_get(2)?,
+        key: row.try_get(3)?,
+        name_zh: row.try_get(4)?,
+        name_en: row.try_get(5)?,
+        unit_kind: row.try_get(6)?,
+        year: row.try_get(7)?,
+        synthetic: row.try_get(8)?,
+        note_zh: row.try_get(9)?,
+        note_en: row.try_get(10)?,
+        runs: u64::try_from(runs).map_err(|_| corrupt("evaluation run", format!("runs {runs}")))?,
+        seed: u64_from_bits(row.try_get(12)?),
+        index_code: row.try_get(13)?,
+        framework_text: row.try_get(14)?,
+        created_at: row.try_get(15)?,
+    })
+}
+
+fn position_integer(position: usize) -> i32 {
+    i32::try_from(position).expect("a position fits in the INTEGER column")
+}
+
+fn rank_integer(rank: u32) -> i32 {
+    i32::try_from(rank).expect("a rank fits in the INTEGER column")
 }
 
 impl Store for PostgresStore {
@@ -571,6 +611,232 @@ impl Store for PostgresStore {
             })
         })
         .collect()
+    }
+
+    async fn save_evaluation(&self, evaluation: &StoredEvaluation) -> Result<i64> {
+        let run = &evaluation.run;
+        let mut tx = self.pool.begin().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO evaluation_runs (framework, version, key, name_zh, name_en, unit_kind, \
+             year, synthetic, note_zh, note_en, runs, seed, index_code, framework_text, \
+             created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) \
+             RETURNING id",
+        )
+        .bind(&run.framework)
+        .bind(&run.version)
+        .bind(&run.key)
+        .bind(&run.name_zh)
+        .bind(&run.name_en)
+        .bind(&run.unit_kind)
+        .bind(run.year)
+        .bind(run.synthetic)
+        .bind(&run.note_zh)
+        .bind(&run.note_en)
+        .bind(u64_bits(run.runs))
+        .bind(u64_bits(run.seed))
+        .bind(&run.index_code)
+        .bind(&run.framework_text)
+        .bind(stored_timestamp(run.created_at))
+        .fetch_one(&mut *tx)
+        .await?;
+        if !evaluation.nodes.is_empty() {
+            QueryBuilder::<Postgres>::new(
+                "INSERT INTO evaluation_nodes (run_id, position, code, name_zh, name_en, level, \
+                 parent, weight, direction, unit, rationale) ",
+            )
+            .push_values(
+                evaluation.nodes.iter().enumerate(),
+                |mut b, (position, node)| {
+                    b.push_bind(id)
+                        .push_bind(position_integer(position))
+                        .push_bind(&node.code)
+                        .push_bind(&node.name_zh)
+                        .push_bind(&node.name_en)
+                        .push_bind(
+                            i32::try_from(node.level).expect("a level fits in the INTEGER column"),
+                        )
+                        .push_bind(&node.parent)
+                        .push_bind(node.weight)
+                        .push_bind(node.direction)
+                        .push_bind(&node.unit)
+                        .push_bind(&node.rationale);
+                },
+            )
+            .build()
+            .execute(&mut *tx)
+            .await?;
+        }
+        if !evaluation.units.is_empty() {
+            QueryBuilder::<Postgres>::new(
+                "INSERT INTO evaluation_units (run_id, position, code, name, groups, included) ",
+            )
+            .push_values(
+                evaluation.units.iter().enumerate(),
+                |mut b, (position, unit)| {
+                    b.push_bind(id)
+                        .push_bind(position_integer(position))
+                        .push_bind(&unit.code)
+                        .push_bind(&unit.name)
+                        .push_bind(groups_text(&unit.groups))
+                        .push_bind(unit.included);
+                },
+            )
+            .build()
+            .execute(&mut *tx)
+            .await?;
+        }
+        for chunk in evaluation.results.chunks(EVALUATION_ROWS_PER_INSERT) {
+            QueryBuilder::<Postgres>::new(
+                "INSERT INTO evaluation_results (run_id, unit, node, value, score, rank) ",
+            )
+            .push_values(chunk, |mut b, result| {
+                b.push_bind(id)
+                    .push_bind(&result.unit)
+                    .push_bind(&result.node)
+                    .push_bind(finite(result.value))
+                    .push_bind(finite(result.score))
+                    .push_bind(result.rank.map(rank_integer));
+            })
+            .build()
+            .execute(&mut *tx)
+            .await?;
+        }
+        for chunk in evaluation.ranks.chunks(EVALUATION_ROWS_PER_INSERT) {
+            QueryBuilder::<Postgres>::new(
+                "INSERT INTO evaluation_rank_uncertainty (run_id, unit, nominal, median, q05, \
+                 q95, mean) ",
+            )
+            .push_values(chunk, |mut b, rank| {
+                b.push_bind(id)
+                    .push_bind(&rank.unit)
+                    .push_bind(finite(rank.nominal))
+                    .push_bind(finite(rank.median))
+                    .push_bind(finite(rank.q05))
+                    .push_bind(finite(rank.q95))
+                    .push_bind(finite(rank.mean));
+            })
+            .build()
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    async fn evaluation_runs(&self) -> Result<Vec<EvaluationRunRecord>> {
+        sqlx::query(&format!("{SELECT_EVALUATION_RUN} ORDER BY id"))
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(evaluation_run)
+            .collect()
+    }
+
+    async fn evaluation(&self, id: i64) -> Result<Option<StoredEvaluation>> {
+        // One snapshot for the five reads.
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            .execute(&mut *tx)
+            .await?;
+        let Some(row) = sqlx::query(&format!("{SELECT_EVALUATION_RUN} WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?
+        else {
+            return Ok(None);
+        };
+        let run = evaluation_run(&row)?;
+        let nodes = sqlx::query(
+            "SELECT code, name_zh, name_en, level, parent, weight, direction, unit, rationale \
+             FROM evaluation_nodes WHERE run_id = $1 ORDER BY position",
+        )
+        .bind(id)
+        .fetch_all(&mut *tx)
+        .await?
+        .iter()
+        .map(|row| {
+            Ok(EvaluationNodeRecord {
+                code: row.try_get(0)?,
+                name_zh: row.try_get(1)?,
+                name_en: row.try_get(2)?,
+                level: stored_u32("evaluation node level", row.try_get::<i32, _>(3)?.into())?,
+                parent: row.try_get(4)?,
+                weight: row.try_get(5)?,
+                direction: row.try_get(6)?,
+                unit: row.try_get(7)?,
+                rationale: row.try_get(8)?,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+        let units = sqlx::query(
+            "SELECT code, name, groups, included FROM evaluation_units WHERE run_id = $1 \
+             ORDER BY position",
+        )
+        .bind(id)
+        .fetch_all(&mut *tx)
+        .await?
+        .iter()
+        .map(|row| {
+            Ok(EvaluationUnitRecord {
+                code: row.try_get(0)?,
+                name: row.try_get(1)?,
+                groups: parse_groups(row.try_get(2)?)?,
+                included: row.try_get(3)?,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+        let results = sqlx::query(
+            "SELECT r.unit, r.node, r.value, r.score, r.rank FROM evaluation_results AS r \
+             JOIN evaluation_units AS u ON u.run_id = r.run_id AND u.code = r.unit \
+             JOIN evaluation_nodes AS n ON n.run_id = r.run_id AND n.code = r.node \
+             WHERE r.run_id = $1 ORDER BY u.position, n.position",
+        )
+        .bind(id)
+        .fetch_all(&mut *tx)
+        .await?
+        .iter()
+        .map(|row| {
+            let rank: Option<i32> = row.try_get(4)?;
+            Ok(EvaluationResultRecord {
+                unit: row.try_get(0)?,
+                node: row.try_get(1)?,
+                value: row.try_get(2)?,
+                score: row.try_get(3)?,
+                rank: rank
+                    .map(|r| stored_u32("evaluation rank", r.into()))
+                    .transpose()?,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+        let ranks = sqlx::query(
+            "SELECT r.unit, r.nominal, r.median, r.q05, r.q95, r.mean \
+             FROM evaluation_rank_uncertainty AS r \
+             JOIN evaluation_units AS u ON u.run_id = r.run_id AND u.code = r.unit \
+             WHERE r.run_id = $1 ORDER BY u.position",
+        )
+        .bind(id)
+        .fetch_all(&mut *tx)
+        .await?
+        .iter()
+        .map(|row| {
+            Ok(EvaluationRankRecord {
+                unit: row.try_get(0)?,
+                nominal: row.try_get(1)?,
+                median: row.try_get(2)?,
+                q05: row.try_get(3)?,
+                q95: row.try_get(4)?,
+                mean: row.try_get(5)?,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+        tx.commit().await?;
+        Ok(Some(StoredEvaluation {
+            run,
+            nodes,
+            units,
+            results,
+            ranks,
+        }))
     }
 }
 

@@ -38,18 +38,23 @@ use zijin_domain::{
 };
 
 use crate::common::{
-    ImportPlan, LatestRow, ObservationRow, PlanChange, PlanRow, RegionRow, corrupt, import_counts,
-    parse_files, plan_change, region_changes, region_kind_text, sort_by_key,
-    sort_by_period_and_revision, stored_timestamp,
+    ImportPlan, LatestRow, ObservationRow, PlanChange, PlanRow, RegionRow, corrupt, finite,
+    groups_text, import_counts, parse_files, parse_groups, plan_change, region_changes,
+    region_kind_text, sort_by_key, sort_by_period_and_revision, stored_timestamp, stored_u32,
+    u64_bits, u64_from_bits,
 };
 use crate::{
-    ImportBatch, ImportOutcome, ImportRecord, ObservationFilter, PlanSaved, RegionsSaved, Result,
-    SqliteError, Store, StoreError, StoredPlan,
+    EvaluationNodeRecord, EvaluationRankRecord, EvaluationResultRecord, EvaluationRunRecord,
+    EvaluationUnitRecord, ImportBatch, ImportOutcome, ImportRecord, ObservationFilter, PlanSaved,
+    RegionsSaved, Result, SqliteError, Store, StoreError, StoredEvaluation, StoredPlan,
 };
 
 /// The migrations, in order: migration `n` (counting from 1) brings the
 /// file's `user_version` from `n - 1` to `n`. A file is never migrated down.
-const MIGRATIONS: &[&str] = &[include_str!("../migrations/sqlite/0001_initial.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../migrations/sqlite/0001_initial.sql"),
+    include_str!("../migrations/sqlite/0002_evaluations.sql"),
+];
 
 /// Connections for reads: the HTTP server reads concurrently.
 const READERS: usize = 4;
@@ -733,6 +738,221 @@ fn bind_observations(
     Ok(())
 }
 
+const SELECT_EVALUATION_RUN: &str = "SELECT id, framework, version, key, name_zh, name_en, \
+     unit_kind, year, synthetic, note_zh, note_en, runs, seed, index_code, framework_text, \
+     created_at FROM evaluation_runs";
+
+fn evaluation_run(row: &Row<'_>) -> Outcome<EvaluationRunRecord> {
+    let runs: i64 = row.get(11)?;
+    Ok(EvaluationRunRecord {
+        id: row.get(0)?,
+        framework: row.get(1)?,
+        version: row.get(2)?,
+        key: row.get(3)?,
+        name_zh: row.get(4)?,
+        name_en: row.get(5)?,
+        unit_kind: row.get(6)?,
+        year: row.get(7)?,
+        synthetic: row.get(8)?,
+        note_zh: row.get(9)?,
+        note_en: row.get(10)?,
+        runs: u64::try_from(runs).map_err(|_| corrupt("evaluation run", format!("runs {runs}")))?,
+        seed: u64_from_bits(row.get(12)?),
+        index_code: row.get(13)?,
+        framework_text: row.get(14)?,
+        created_at: parse_timestamp(text(row, 15)?)?,
+    })
+}
+
+fn insert_evaluation(tx: &Transaction<'_>, evaluation: &StoredEvaluation) -> Outcome<i64> {
+    let run = &evaluation.run;
+    tx.execute(
+        "INSERT INTO evaluation_runs (framework, version, key, name_zh, name_en, unit_kind, \
+         year, synthetic, note_zh, note_en, runs, seed, index_code, framework_text, created_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+        params![
+            run.framework,
+            run.version,
+            run.key,
+            run.name_zh,
+            run.name_en,
+            run.unit_kind,
+            run.year,
+            run.synthetic,
+            run.note_zh,
+            run.note_en,
+            u64_bits(run.runs),
+            u64_bits(run.seed),
+            run.index_code,
+            run.framework_text,
+            timestamp_text(run.created_at),
+        ],
+    )?;
+    let id = tx.last_insert_rowid();
+    let mut nodes = tx.prepare_cached(
+        "INSERT INTO evaluation_nodes (run_id, position, code, name_zh, name_en, level, parent, \
+         weight, direction, unit, rationale) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    )?;
+    for (position, node) in evaluation.nodes.iter().enumerate() {
+        nodes.execute(params![
+            id,
+            database_integer(position),
+            node.code,
+            node.name_zh,
+            node.name_en,
+            node.level,
+            node.parent,
+            node.weight,
+            node.direction,
+            node.unit,
+            node.rationale,
+        ])?;
+    }
+    let mut units = tx.prepare_cached(
+        "INSERT INTO evaluation_units (run_id, position, code, name, groups, included) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    for (position, unit) in evaluation.units.iter().enumerate() {
+        units.execute(params![
+            id,
+            database_integer(position),
+            unit.code,
+            unit.name,
+            groups_text(&unit.groups),
+            unit.included,
+        ])?;
+    }
+    let mut results = tx.prepare_cached(
+        "INSERT INTO evaluation_results (run_id, unit, node, value, score, rank) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    for result in &evaluation.results {
+        results.execute(params![
+            id,
+            result.unit,
+            result.node,
+            finite(result.value),
+            finite(result.score),
+            result.rank,
+        ])?;
+    }
+    let mut ranks = tx.prepare_cached(
+        "INSERT INTO evaluation_rank_uncertainty (run_id, unit, nominal, median, q05, q95, mean) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?;
+    for rank in &evaluation.ranks {
+        ranks.execute(params![
+            id,
+            rank.unit,
+            finite(rank.nominal),
+            finite(rank.median),
+            finite(rank.q05),
+            finite(rank.q95),
+            finite(rank.mean),
+        ])?;
+    }
+    Ok(id)
+}
+
+fn read_evaluation(connection: &Connection, id: i64) -> Outcome<Option<StoredEvaluation>> {
+    let mut statement =
+        connection.prepare_cached(&format!("{SELECT_EVALUATION_RUN} WHERE id = ?1"))?;
+    let mut rows = statement.query([id])?;
+    let Some(row) = rows.next()? else {
+        return Ok(None);
+    };
+    let run = evaluation_run(row)?;
+    let mut statement = connection.prepare_cached(
+        "SELECT code, name_zh, name_en, level, parent, weight, direction, unit, rationale \
+         FROM evaluation_nodes WHERE run_id = ?1 ORDER BY position",
+    )?;
+    let mut rows = statement.query([id])?;
+    let mut nodes = Vec::new();
+    while let Some(row) = rows.next()? {
+        nodes.push(EvaluationNodeRecord {
+            code: row.get(0)?,
+            name_zh: row.get(1)?,
+            name_en: row.get(2)?,
+            level: stored_u32("evaluation node level", row.get(3)?)?,
+            parent: row.get(4)?,
+            weight: row.get(5)?,
+            direction: row.get(6)?,
+            unit: row.get(7)?,
+            rationale: row.get(8)?,
+        });
+    }
+    let mut statement = connection.prepare_cached(
+        "SELECT code, name, groups, included FROM evaluation_units WHERE run_id = ?1 \
+         ORDER BY position",
+    )?;
+    let mut rows = statement.query([id])?;
+    let mut units = Vec::new();
+    let mut unit_position = HashMap::new();
+    while let Some(row) = rows.next()? {
+        let code: String = row.get(0)?;
+        unit_position.insert(code.clone(), units.len());
+        units.push(EvaluationUnitRecord {
+            code,
+            name: row.get(1)?,
+            groups: parse_groups(text(row, 2)?)?,
+            included: row.get(3)?,
+        });
+    }
+    let node_position: HashMap<&str, usize> = nodes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.code.as_str(), i))
+        .collect();
+    let mut statement = connection.prepare_cached(
+        "SELECT unit, node, value, score, rank FROM evaluation_results WHERE run_id = ?1",
+    )?;
+    let mut rows = statement.query([id])?;
+    let mut results = Vec::new();
+    while let Some(row) = rows.next()? {
+        let rank: Option<i64> = row.get(4)?;
+        results.push(EvaluationResultRecord {
+            unit: row.get(0)?,
+            node: row.get(1)?,
+            value: row.get(2)?,
+            score: row.get(3)?,
+            rank: rank.map(|r| stored_u32("evaluation rank", r)).transpose()?,
+        });
+    }
+    results.sort_by_key(|r| {
+        (
+            unit_position.get(&r.unit).copied().unwrap_or(usize::MAX),
+            node_position
+                .get(r.node.as_str())
+                .copied()
+                .unwrap_or(usize::MAX),
+        )
+    });
+    let mut statement = connection.prepare_cached(
+        "SELECT unit, nominal, median, q05, q95, mean FROM evaluation_rank_uncertainty \
+         WHERE run_id = ?1",
+    )?;
+    let mut rows = statement.query([id])?;
+    let mut ranks = Vec::new();
+    while let Some(row) = rows.next()? {
+        ranks.push(EvaluationRankRecord {
+            unit: row.get(0)?,
+            nominal: row.get(1)?,
+            median: row.get(2)?,
+            q05: row.get(3)?,
+            q95: row.get(4)?,
+            mean: row.get(5)?,
+        });
+    }
+    ranks.sort_by_key(|r| unit_position.get(&r.unit).copied().unwrap_or(usize::MAX));
+    Ok(Some(StoredEvaluation {
+        run,
+        nodes,
+        units,
+        results,
+        ranks,
+    }))
+}
+
 impl Store for SqliteStore {
     fn backend(&self) -> &'static str {
         "sqlite"
@@ -969,6 +1189,31 @@ impl Store for SqliteStore {
             Ok(imports)
         })
         .await
+    }
+
+    async fn save_evaluation(&self, evaluation: &StoredEvaluation) -> Result<i64> {
+        let evaluation = evaluation.clone();
+        self.write(move |tx| insert_evaluation(tx, &evaluation))
+            .await
+    }
+
+    async fn evaluation_runs(&self) -> Result<Vec<EvaluationRunRecord>> {
+        self.read(|connection| {
+            let mut statement =
+                connection.prepare_cached(&format!("{SELECT_EVALUATION_RUN} ORDER BY id"))?;
+            let mut rows = statement.query([])?;
+            let mut runs = Vec::new();
+            while let Some(row) = rows.next()? {
+                runs.push(evaluation_run(row)?);
+            }
+            Ok(runs)
+        })
+        .await
+    }
+
+    async fn evaluation(&self, id: i64) -> Result<Option<StoredEvaluation>> {
+        self.read(move |connection| read_evaluation(connection, id))
+            .await
     }
 }
 

@@ -4,6 +4,7 @@
 //! PostgreSQL is not optional: CI always provides it, and a developer without
 //! it gets a failure that says what to set, never a silently skipped test.
 
+mod evaluations;
 mod scenario;
 mod sqlite;
 
@@ -51,6 +52,36 @@ async fn scenario_postgres() {
         match error.try_into_panic() {
             Ok(panic) => std::panic::resume_unwind(panic),
             Err(error) => panic!("the PostgreSQL scenario did not finish: {error}"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn evaluations_sqlite() {
+    let directory = tempfile::tempdir().expect("temporary directory");
+    let store = SqliteStore::open(&directory.path().join("zijin.db"))
+        .await
+        .expect("open the SQLite store");
+    evaluations::run(&store).await;
+}
+
+#[tokio::test]
+async fn evaluations_postgres() {
+    let schema = TestSchema::create().await;
+    let options = schema.options.clone();
+    let outcome = tokio::spawn(async move {
+        let store = PostgresStore::connect_with(options)
+            .await
+            .expect("connect the PostgreSQL store to the test schema");
+        evaluations::run(&store).await;
+        store.close().await;
+    })
+    .await;
+    schema.drop().await;
+    if let Err(error) = outcome {
+        match error.try_into_panic() {
+            Ok(panic) => std::panic::resume_unwind(panic),
+            Err(error) => panic!("the PostgreSQL evaluations test did not finish: {error}"),
         }
     }
 }

@@ -53,13 +53,39 @@ async fn in_memory_databases_are_refused() {
     }
 }
 
+/// The number of migrations: the `user_version` of an up-to-date file.
+const MIGRATIONS: i64 = 2;
+
+#[tokio::test]
+async fn a_file_of_the_first_schema_gets_the_evaluation_tables() {
+    let directory = tempfile::tempdir().unwrap();
+    let path = directory.path().join("v1.db");
+    let connection = Connection::open(&path).unwrap();
+    connection
+        .execute_batch(include_str!("../../migrations/sqlite/0001_initial.sql"))
+        .unwrap();
+    connection
+        .execute_batch(
+            "INSERT INTO imports (files, digest, imported_by, imported_at, added, revised) \
+             VALUES ('[]', 'd', 'alice', '2024-01-01T00:00:00.000000Z', 0, 0); \
+             PRAGMA user_version = 1;",
+        )
+        .unwrap();
+    drop(connection);
+    let store = open(&path).await;
+    assert_eq!(user_version(&path), MIGRATIONS);
+    assert!(table_names(&path).contains(&"evaluation_runs".to_owned()));
+    assert_eq!(store.imports().await.unwrap().len(), 1);
+    assert!(store.evaluation_runs().await.unwrap().is_empty());
+}
+
 #[tokio::test]
 async fn a_new_file_is_created_in_wal_mode_with_the_schema() {
     let directory = tempfile::tempdir().unwrap();
     let path = directory.path().join("new.db");
     let store = open(&path).await;
     assert!(path.exists());
-    assert_eq!(user_version(&path), 1);
+    assert_eq!(user_version(&path), MIGRATIONS);
     let mode: String = Connection::open(&path)
         .unwrap()
         .pragma_query_value(None, "journal_mode", |row| row.get(0))
@@ -69,7 +95,7 @@ async fn a_new_file_is_created_in_wal_mode_with_the_schema() {
     store.close().await;
     // Reopening migrates nothing and keeps the version.
     open(&path).await;
-    assert_eq!(user_version(&path), 1);
+    assert_eq!(user_version(&path), MIGRATIONS);
 }
 
 #[tokio::test]
@@ -166,7 +192,7 @@ async fn several_openers_of_a_new_file_migrate_it_once() {
     for opener in openers {
         opener.await.unwrap().expect("every opener succeeds");
     }
-    assert_eq!(user_version(&path), 1);
+    assert_eq!(user_version(&path), MIGRATIONS);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
