@@ -249,3 +249,41 @@ fn pca_and_optimised_weights_on_asem() {
         assert!(group.weights.iter().all(|(_, w, _)| *w >= 0.0));
     }
 }
+
+#[test]
+fn panel_imputation_fills_a_year_from_the_years_before() {
+    // COINr's own example: remove NZ's LPI in 2022 and take it from 2021.
+    let shared = manifest().join("../../../shared/data/coinr-asem");
+    let framework = read_framework(
+        "iMeta.csv",
+        &std::fs::read(shared.join("iMeta.csv")).unwrap(),
+    )
+    .unwrap();
+    let mut panel = read_index_data(
+        "iData_panel.csv",
+        &std::fs::read(shared.join("iData_panel.csv")).unwrap(),
+        &framework,
+    )
+    .unwrap();
+    let times = panel.times.clone().unwrap();
+    let row = |code: &str, year: i32| {
+        (0..panel.codes.len())
+            .find(|&r| panel.codes[r] == code && times[r] == year)
+            .unwrap()
+    };
+    let (r2021, r2022) = (row("NZL", 2021), row("NZL", 2022));
+    let lpi = panel.columns.iter().position(|(c, _)| c == "LPI").unwrap();
+    let expected = panel.columns[lpi].1[r2021];
+    panel.columns[lpi].1[r2022] = f64::NAN;
+    let spec = zijin_index::PanelImputeSpec {
+        method: zijin_index::PanelImputeMethod::Latest,
+        max_time: None,
+    };
+    let (filled, count) = panel.impute_panel(&spec);
+    assert!(count >= 1);
+    assert_eq!(filled.columns[lpi].1[r2022], expected);
+    // A year picked after imputation has the value.
+    let year = filled.at_time(2022);
+    let u = year.codes.iter().position(|c| c == "NZL").unwrap();
+    assert_eq!(year.column("LPI").unwrap()[u], expected);
+}

@@ -108,6 +108,7 @@ fn dataset(framework: &Framework, units: usize) -> Dataset {
 fn spec() -> Spec {
     Spec {
         order: None,
+        impute_panel: None,
         denominate: None,
         impute: Some(ImputeSpec {
             method: ImputeMethod::MeanByGroup,

@@ -4,6 +4,7 @@ use serde::Serialize;
 
 use crate::error::{IndexError, Result};
 use crate::framework::Framework;
+use crate::spec::{PanelImputeMethod, PanelImputeSpec};
 
 /// A table of numbers: units (rows) × columns, stored column by column.
 /// A missing value is `NaN`; no stage produces `NaN` for any other reason.
@@ -161,6 +162,72 @@ impl Dataset {
         }
     }
 
+    /// Fills missing values of panel data from the same unit's other years;
+    /// returns the data and the number of values filled. Data without `Time`
+    /// are returned unchanged. Non-missing values never change.
+    pub fn impute_panel(&self, spec: &PanelImputeSpec) -> (Dataset, usize) {
+        let Some(times) = &self.times else {
+            return (self.clone(), 0);
+        };
+        // Rows of each unit, in time order.
+        let mut by_unit: std::collections::BTreeMap<&str, Vec<usize>> = Default::default();
+        for (row, code) in self.codes.iter().enumerate() {
+            by_unit.entry(code).or_default().push(row);
+        }
+        for rows in by_unit.values_mut() {
+            rows.sort_by_key(|&r| times[r]);
+        }
+        let mut out = self.clone();
+        let mut filled = 0;
+        for (_, column) in out.columns.iter_mut() {
+            for rows in by_unit.values() {
+                let known: Vec<(i32, f64)> = rows
+                    .iter()
+                    .filter(|&&r| !column[r].is_nan())
+                    .map(|&r| (times[r], column[r]))
+                    .collect();
+                if known.is_empty() {
+                    continue;
+                }
+                for &r in rows {
+                    if !column[r].is_nan() {
+                        continue;
+                    }
+                    let t = times[r];
+                    let before = known.iter().rev().find(|(s, _)| *s < t);
+                    let after = known.iter().find(|(s, _)| *s > t);
+                    let linear = |b: &(i32, f64), a: &(i32, f64)| {
+                        b.1 + (a.1 - b.1) * f64::from(t - b.0) / f64::from(a.0 - b.0)
+                    };
+                    let value = match spec.method {
+                        PanelImputeMethod::Latest => before
+                            .filter(|(s, _)| spec.max_time.is_none_or(|m| (t - s) as u32 <= m))
+                            .map(|(_, v)| *v),
+                        PanelImputeMethod::Constant => before.or(after).map(|(_, v)| *v),
+                        PanelImputeMethod::Linear | PanelImputeMethod::LinearConstant
+                            if known.len() == 1 =>
+                        {
+                            (spec.method == PanelImputeMethod::LinearConstant).then_some(known[0].1)
+                        }
+                        PanelImputeMethod::Linear | PanelImputeMethod::LinearConstant => {
+                            match (before, after) {
+                                (Some(b), Some(a)) => Some(linear(b, a)),
+                                (Some(b), None) => Some(b.1),
+                                (None, Some(a)) => Some(a.1),
+                                (None, None) => None,
+                            }
+                        }
+                    };
+                    if let Some(v) = value {
+                        column[r] = v;
+                        filled += 1;
+                    }
+                }
+            }
+        }
+        (out, filled)
+    }
+
     /// The years of panel data, sorted; empty for a single-period dataset.
     pub fn years(&self) -> Vec<i32> {
         let mut years = self.times.clone().unwrap_or_default();
@@ -263,5 +330,52 @@ impl Dataset {
             .map(|c| self.column(c).expect("checked").to_vec())
             .collect();
         Frame::new(self.codes.clone(), columns, values)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn panel(values: &[f64]) -> Dataset {
+        Dataset {
+            codes: vec!["A".into(); values.len()],
+            names: vec!["A".into(); values.len()],
+            times: Some((2020..2020 + values.len() as i32).rev().collect()),
+            groups: vec![],
+            // Rows given newest first, to check that years, not rows, order the series.
+            columns: vec![("x".into(), values.iter().rev().copied().collect())],
+        }
+    }
+
+    fn filled(values: &[f64], method: PanelImputeMethod, max_time: Option<u32>) -> Vec<f64> {
+        let (out, _) = panel(values).impute_panel(&PanelImputeSpec { method, max_time });
+        out.columns[0].1.iter().rev().copied().collect()
+    }
+
+    #[test]
+    fn panel_imputation_follows_r_approx() {
+        let nan = f64::NAN;
+        let x = [nan, 1.0, nan, nan, 4.0, nan];
+        let latest = filled(&x, PanelImputeMethod::Latest, None);
+        assert!(latest[0].is_nan(), "latest never fills backwards");
+        assert_eq!(latest[1..], [1.0, 1.0, 1.0, 4.0, 4.0]);
+        let limited = filled(&x, PanelImputeMethod::Latest, Some(1));
+        assert_eq!(limited[2], 1.0);
+        assert!(limited[3].is_nan(), "two years back is beyond max_time 1");
+        assert_eq!(
+            filled(&x, PanelImputeMethod::Constant, None),
+            [1.0, 1.0, 1.0, 1.0, 4.0, 4.0]
+        );
+        assert_eq!(
+            filled(&x, PanelImputeMethod::Linear, None),
+            [1.0, 1.0, 2.0, 3.0, 4.0, 4.0]
+        );
+        let single = [nan, 5.0, nan];
+        assert!(filled(&single, PanelImputeMethod::Linear, None)[0].is_nan());
+        assert_eq!(
+            filled(&single, PanelImputeMethod::LinearConstant, None),
+            [5.0, 5.0, 5.0]
+        );
     }
 }

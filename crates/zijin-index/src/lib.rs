@@ -35,7 +35,8 @@ pub use normalise::Normaliser;
 pub use pipeline::{Build, Pipeline, ScreenRow, rank_frame};
 pub use spec::{
     AggregateMethod, AggregateSpec, DenominateSpec, Fallback, GroupMethod, ImputeMethod,
-    ImputeSpec, NormaliseMethod, NormaliseSpec, ScreenSpec, Spec, Stage, TreatSpec,
+    ImputeSpec, NormaliseMethod, NormaliseSpec, PanelImputeMethod, PanelImputeSpec, ScreenSpec,
+    Spec, Stage, TreatSpec,
 };
 pub use treat::{Check, PointMark, Treatment, TreatmentRow};
 pub use uncertainty::{Analysis, AnalysisKind, AnalysisSpec, analyse, rank_stats, ranks_for};

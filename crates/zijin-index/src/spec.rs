@@ -16,6 +16,9 @@ pub struct Spec {
     /// aggregate). Aggregation always comes last.
     #[serde(default)]
     pub order: Option<Vec<Stage>>,
+    /// Imputation over time of panel data (iData with `Time`), before one
+    /// year is picked: see [`Dataset::impute_panel`](crate::Dataset::impute_panel).
+    pub impute_panel: Option<PanelImputeSpec>,
     pub denominate: Option<DenominateSpec>,
     pub impute: Option<ImputeSpec>,
     pub screen: Option<ScreenSpec>,
@@ -103,6 +106,33 @@ pub enum ImputeMethod {
     /// The unit's mean over the other indicators of the same aggregation
     /// group, each min-max scaled to [0, 1], scaled back to the indicator.
     RowMean,
+}
+
+/// `[impute_panel]`: fill a unit's missing value in one year from its other
+/// years (COINr's `impute_panel`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PanelImputeSpec {
+    pub method: PanelImputeMethod,
+    /// `latest`: look back at most this many years (default: all).
+    #[serde(default)]
+    pub max_time: Option<u32>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PanelImputeMethod {
+    /// The latest earlier value (last observation carried forward); never
+    /// backwards.
+    Latest,
+    /// The previous value; before the first observation, the first one
+    /// (R's `approx(method = "constant", rule = 2)`).
+    Constant,
+    /// Linear interpolation between the neighbouring years; outside the
+    /// observed years, the nearest value. A series with one value stays as it is.
+    Linear,
+    /// `linear`, and `constant` for a series with one value.
+    LinearConstant,
 }
 
 /// `[screen]`: drop units with too little data.
