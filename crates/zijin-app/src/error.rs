@@ -33,6 +33,14 @@ pub enum AppError {
     Exchange(#[from] ExchangeError),
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error(
+        "unknown evaluation framework {0:?}; the built-in ones are parks (njhz-parks) and nri (nj-nri-yearly)"
+    )]
+    UnknownFramework(String),
+    #[error("the evaluation framework cannot be used: {0}")]
+    FrameworkFile(#[from] zijin_exchange::IndexFileError),
+    #[error("the evaluation failed: {0}")]
+    Index(#[from] zijin_index::IndexError),
 }
 
 impl AppError {
@@ -49,13 +57,22 @@ impl AppError {
             AppError::File(_) => "invalid_file",
             AppError::Exchange(_) => "exchange_failed",
             AppError::Store(_) => "storage_failed",
+            AppError::UnknownFramework(_) => "unknown_framework",
+            AppError::FrameworkFile(_) => "invalid_framework",
+            AppError::Index(_) => "evaluation_failed",
         }
     }
 
     /// Whether the user can fix this by changing their input (an HTTP 4xx),
     /// as opposed to an internal fault (5xx).
     pub fn is_user_error(&self) -> bool {
-        !matches!(self, AppError::Store(_) | AppError::Exchange(_))
+        !matches!(
+            self,
+            AppError::Store(_)
+                | AppError::Exchange(_)
+                | AppError::FrameworkFile(_)
+                | AppError::Index(_)
+        )
     }
 }
 

@@ -2,6 +2,7 @@
 //! SQLite store in a temporary directory.
 
 mod demo;
+mod evaluation;
 mod import;
 mod monitor;
 
