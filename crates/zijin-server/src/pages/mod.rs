@@ -4,6 +4,7 @@
 //! the small pieces the pages share (light, badges, table of a chart).
 
 mod bulletins;
+mod evaluation;
 mod indicator;
 mod overview;
 mod rankings;
@@ -49,6 +50,15 @@ pub(crate) fn routes<S: Store + 'static>() -> Router<Shared<S>> {
         .route("/reporting", get(reporting::page::<S>))
         .route("/bulletins", get(bulletins::page::<S>))
         .route("/bulletins/{file}", get(bulletins::download::<S>))
+        .route("/evaluations", get(evaluation::list::<S>))
+        .route(
+            "/evaluations/{framework}/{year}",
+            get(evaluation::ranking::<S>),
+        )
+        .route(
+            "/evaluations/{framework}/{year}/{unit}",
+            get(evaluation::profile::<S>),
+        )
 }
 
 /// What a page knows about its request: the language (and whether it was
@@ -187,12 +197,13 @@ impl Ctx {
             Lang::En => Lang::Zh,
         };
         let switch = self.here_with(&[("lang", other.code())]);
-        let nav: [(&str, &str, &str); 6] = [
+        let nav: [(&str, &str, &str); 7] = [
             ("/", "总览", "Overview"),
             ("/rankings", "排名", "Rankings"),
             ("/regions", "地区", "Regions"),
             ("/reporting", "数据报送", "Reporting"),
             ("/bulletins", "通报", "Bulletins"),
+            ("/evaluations", "考核评价", "Evaluations"),
             ("/api/v1/openapi.json", "API", "API"),
         ];
         let current = |path: &str| {
@@ -238,7 +249,15 @@ impl Ctx {
                     }
                     main #main { (body) }
                     footer {
-                        @if self.synthetic_shown.load(Ordering::Relaxed) {
+                        @if self.synthetic_shown.load(Ordering::Relaxed) && self.path.starts_with("/evaluations") {
+                            p #synthetic-note {
+                                strong { (self.t("合成数据说明：", "Synthetic data: ")) }
+                                (self.t(
+                                    "本页标有“合成数据”的考核评价数值（评价对象及其各项指标）是为演示生成的合成数据，不是官方统计，见各页的数据说明。",
+                                    "the evaluation figures marked “synthetic data” on this page (the units and their indicators) are generated for the demo and are not official statistics; see each page's data note."
+                                ))
+                            }
+                        } @else if self.synthetic_shown.load(Ordering::Relaxed) {
                             p #synthetic-note {
                                 strong { (self.t("模拟数据说明：", "Synthetic data: ")) }
                                 (self.t(

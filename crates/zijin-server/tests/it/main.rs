@@ -4,6 +4,7 @@
 
 mod api;
 mod crawl;
+mod evaluations;
 mod openapi;
 mod pages;
 
@@ -17,6 +18,9 @@ use chrono::{TimeZone, Utc};
 use tower::ServiceExt;
 use zijin_app::{Actor, Zijin, demo};
 use zijin_store::SqliteStore;
+
+/// The uncertainty draws of the test database's evaluations.
+pub const EVALUATION_DRAWS: usize = 40;
 
 /// The demo database, built once: (its folder, kept alive; its file).
 fn demo_database() -> &'static PathBuf {
@@ -40,6 +44,11 @@ fn demo_database() -> &'static PathBuf {
                         now: Utc.with_ymd_and_hms(2024, 5, 6, 7, 8, 9).unwrap(),
                     };
                     demo::build(&app, &actor).await.expect("the demo builds");
+                    // The evaluations of the built-in frameworks, with few
+                    // draws: the pages, not the analysis, are under test.
+                    app.run_evaluations(None, Some(EVALUATION_DRAWS), Some(7), &actor)
+                        .await
+                        .expect("the evaluations run");
                     (directory, path)
                 })
             })
