@@ -25,7 +25,10 @@
 //! - `/regions/{code}`: a region's scorecard and rank among its peers;
 //! - `/rankings`: districts and parks ranked, with a tile map;
 //! - `/reporting`: the reporting status (数据报送);
-//! - `/bulletins`: the yearly bulletins (通报) as PDF, XLSX and HTML.
+//! - `/bulletins`: the yearly bulletins (通报) as PDF, XLSX and HTML;
+//! - `/evaluations`: the evaluations (考核评价) of the parks and the new R&D
+//!   institutions: per framework and year a ranking with rank intervals and
+//!   (NRI) exit flags, an XLSX download, and a profile of every unit.
 //!
 //! The API lives under `/api/v1` (`api`), answers JSON only, and reports
 //! errors as `{"code": "...", "message": "..."}` with a status that tells the
