@@ -1,12 +1,14 @@
 //! The demo: a database with the built-in Nanjing plan, the published city
 //! figures, and synthetic district and park data, assessed at a date where
-//! data exists.
+//! data exists; and the built-in evaluation frameworks (parks, new R&D
+//! institutions) run on every year of their synthetic data.
 
 use zijin_domain::{Observation, SourceQuality};
 use zijin_store::{ImportBatch, ImportOutcome, ObservationFilter, Store};
 
 use crate::{
-    Actor, AssessQuery, AssessmentReport, InitReport, InputFile, Result, Zijin, synthetic,
+    Actor, AssessQuery, AssessmentReport, EvaluationRun, InitReport, InputFile, Result, Zijin,
+    synthetic,
 };
 
 /// The name under which the built-in published figures are imported.
@@ -23,11 +25,15 @@ pub struct DemoReport {
     pub synthetic: ImportOutcome,
     pub synthetic_rows: usize,
     pub assessment: AssessmentReport,
+    /// The evaluation runs made (none when the database already had some).
+    pub evaluations: Vec<EvaluationRun>,
 }
 
 /// Loads the plan and regions, imports the published figures, generates and
 /// imports the synthetic district and park data, and assesses the whole plan
-/// at the default date. Idempotent: on a database that already holds the demo,
+/// at the default date, and runs the built-in evaluation frameworks on every
+/// year of their data (with the frameworks' own uncertainty settings, 1,000
+/// draws). Idempotent: on a database that already holds the demo,
 /// nothing new is written.
 pub async fn build<S: Store>(app: &Zijin<S>, actor: &Actor) -> Result<DemoReport> {
     let init = app.init(actor).await?;
@@ -68,11 +74,17 @@ pub async fn build<S: Store>(app: &Zijin<S>, actor: &Actor) -> Result<DemoReport
     };
     let synthetic = app.store().import(&batch).await?;
     let assessment = app.assess(&AssessQuery::default()).await?;
+    let evaluations = if app.store().evaluation_runs().await?.is_empty() {
+        app.run_evaluations(None, None, None, actor).await?
+    } else {
+        Vec::new()
+    };
     Ok(DemoReport {
         init,
         published,
         synthetic,
         synthetic_rows,
         assessment,
+        evaluations,
     })
 }

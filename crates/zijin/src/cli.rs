@@ -133,6 +133,21 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// 考核评价 Run the built-in evaluation frameworks (15 high-tech parks; new R&D institutions
+    /// with the exit flag 退出预警) on every year of their synthetic data (合成数据), store each
+    /// year as a new run with the framework's version and rank uncertainty, and print the top 5
+    /// and the flagged institutions.
+    Evaluate {
+        /// 评价体系 Only this framework: parks or nri (or its code) [default: both].
+        #[arg(long, value_name = "parks|nri")]
+        framework: Option<String>,
+        /// 运行次数 Uncertainty draws [default: the framework's own, 1000].
+        #[arg(long, value_name = "N")]
+        runs: Option<usize>,
+        /// 随机种子 Random seed of the uncertainty draws [default: the framework's own, 2025].
+        #[arg(long, value_name = "S")]
+        seed: Option<u64>,
+    },
     /// 综合指数 Composite index (COINr's method): build an index from iMeta and iData files
     /// and a pipeline, or analyse its uncertainty and sensitivity. Needs no database.
     Index {

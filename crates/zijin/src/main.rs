@@ -294,6 +294,24 @@ async fn run(cli: Cli) -> Result<()> {
                 bytes.len()
             )?;
         }
+        Command::Evaluate {
+            framework,
+            runs,
+            seed,
+        } => {
+            let started = std::time::Instant::now();
+            let done = app
+                .run_evaluations(framework.as_deref(), *runs, *seed, &actor)
+                .await?;
+            let elapsed = started.elapsed();
+            print_evaluations(&mut out, &app, &done, cli.lang).await?;
+            writeln!(
+                out,
+                "{} 次运行已保存 runs stored in {:.2} s",
+                done.len(),
+                elapsed.as_secs_f64()
+            )?;
+        }
         Command::Demo { .. } => unreachable!("handled above"),
         Command::Index { .. } => unreachable!("handled in main"),
     }
@@ -434,4 +452,122 @@ fn progress_bar(inputs: &[InputFile]) -> Option<ProgressBar> {
             .progress_chars("=> "),
     );
     Some(bar)
+}
+
+/// `zijin evaluate`: per framework and year, the top 5 on the index with
+/// their 90% rank interval, and the institutions the exit rule flags, with
+/// the synthetic-data label.
+async fn print_evaluations(
+    out: &mut impl Write,
+    app: &Zijin<AnyStore>,
+    runs: &[zijin_app::EvaluationRun],
+    lang: cli::Lang,
+) -> Result<()> {
+    let en = lang == cli::Lang::En;
+    let mut notes: Vec<String> = Vec::new();
+    for run in runs {
+        let Some(evaluation) = app.evaluation(&run.key, run.year).await? else {
+            continue;
+        };
+        let name = if en { &run.name_en } else { &run.name_zh };
+        let label = if run.synthetic {
+            "  [合成数据 synthetic data]"
+        } else {
+            ""
+        };
+        writeln!(
+            out,
+            "{name} ({} {}) — {} {} #{}, {} draws, seed {}{label}",
+            run.framework,
+            run.version,
+            run.year,
+            if en { "run" } else { "年 运行" },
+            run.id,
+            run.runs,
+            run.seed
+        )?;
+        let ranked: usize = evaluation
+            .results
+            .iter()
+            .filter(|r| r.code == evaluation.index_code && r.rank.is_some())
+            .count();
+        for (code, unit_name) in evaluation.units.iter().take(5) {
+            let result = evaluation
+                .results
+                .iter()
+                .find(|r| &r.unit == code && r.code == evaluation.index_code);
+            let rank = result
+                .and_then(|r| r.rank)
+                .map_or("–".to_owned(), |r| r.to_string());
+            let score = result
+                .and_then(|r| r.score)
+                .map_or("–".to_owned(), |s| format!("{s:.1}"));
+            let interval = evaluation
+                .uncertainty
+                .iter()
+                .find(|u| &u.unit == code)
+                .map_or(String::new(), |u| {
+                    format!(
+                        "  {} {:.0}–{:.0}",
+                        if en {
+                            "ranks 5–95%:"
+                        } else {
+                            "名次 5–95% 区间"
+                        },
+                        u.q05,
+                        u.q95
+                    )
+                });
+            writeln!(
+                out,
+                "  {rank:>3}/{ranked} {code:<8} {unit_name}  {score}{interval}"
+            )?;
+        }
+        if evaluation.exit_flags.is_empty() {
+            // No exit rule in this framework.
+        } else {
+            let flagged: Vec<_> = evaluation.exit_flags.iter().filter(|f| f.flagged).collect();
+            if flagged.is_empty() {
+                writeln!(
+                    out,
+                    "  {}",
+                    if en {
+                        "exit flags: none"
+                    } else {
+                        "退出预警：无"
+                    }
+                )?;
+            }
+            for flag in flagged {
+                let unit_name = evaluation
+                    .units
+                    .iter()
+                    .find(|(code, _)| code == &flag.unit)
+                    .map_or("", |(_, name)| name.as_str());
+                writeln!(
+                    out,
+                    "  {} {} {unit_name}",
+                    if en { "EXIT FLAG" } else { "退出预警" },
+                    flag.unit
+                )?;
+                let reasons = if en {
+                    &flag.reasons_en
+                } else {
+                    &flag.reasons_zh
+                };
+                for reason in reasons {
+                    writeln!(out, "      - {reason}")?;
+                }
+            }
+        }
+        let note = if en { &run.note_en } else { &run.note_zh };
+        if run.synthetic && !notes.contains(note) {
+            notes.push(note.clone());
+        }
+        writeln!(out)?;
+    }
+    for note in notes {
+        writeln!(out, "合成数据 synthetic: {note}")?;
+    }
+    Ok(())
 }

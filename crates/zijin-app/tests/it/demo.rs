@@ -93,6 +93,11 @@ async fn building_the_demo_twice_writes_nothing_new() {
         ),
         (0, 0, None)
     );
+    // The evaluations of both frameworks, every year, run once.
+    assert_eq!(first.evaluations.len(), 7);
+    assert!(first.evaluations.iter().all(|run| run.synthetic));
+    assert!(second.evaluations.is_empty());
+    assert_eq!(app.store().evaluation_runs().await.unwrap().len(), 7);
 }
 
 #[tokio::test]
