@@ -78,6 +78,13 @@ impl Inputs {
         let spec_file = inputs.spec.display().to_string();
         let framework = read_framework(&meta_file, &read_bytes(&inputs.meta)?)?;
         let mut data = read_index_data(&data_file, &read_bytes(&inputs.data)?, &framework)?;
+        let spec_text = std::fs::read_to_string(&inputs.spec)
+            .with_context(|| format!("reading {spec_file}"))?;
+        let spec = parse_index_spec(&spec_file, &spec_text)?;
+        // Imputation over time uses every year, so it comes before one is picked.
+        if let Some(panel) = &spec.impute_panel {
+            data = data.impute_panel(panel).0;
+        }
         if let Some(year) = inputs.time {
             let years = data.years();
             if data.times.is_none() {
@@ -95,9 +102,6 @@ impl Inputs {
             }
             data = data.at_time(year);
         }
-        let spec_text = std::fs::read_to_string(&inputs.spec)
-            .with_context(|| format!("reading {spec_file}"))?;
-        let spec = parse_index_spec(&spec_file, &spec_text)?;
         Ok(Inputs {
             framework,
             data,
