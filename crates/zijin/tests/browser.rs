@@ -243,6 +243,10 @@ const PAGES: &[(&str, &str, bool)] = &[
     ("reporting", "/reporting", false),
     ("bulletins", "/bulletins", false),
     ("bulletin-html", "/bulletins/2024.html", true),
+    ("evaluations", "/evaluations", false),
+    ("evaluation-parks", "/evaluations/parks/2024", true),
+    ("evaluation-nri-en", "/evaluations/nri/2024?lang=en", true),
+    ("evaluation-unit", "/evaluations/nri/2024/NRI018", false),
 ];
 
 #[test]
