@@ -15,8 +15,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use zijin_app::AssessQuery;
 use zijin_app::monitor::{Rankings, ReportingStatus, rankings};
+use zijin_app::{AssessQuery, Evaluation, EvaluationRun};
 use zijin_assess::Assessment;
 use zijin_domain::{Indicator, ObservationRecord, Plan, Region};
 use zijin_store::{ObservationFilter, Store};
@@ -63,6 +63,8 @@ pub(crate) fn routes<S: Store + 'static>() -> ApiRoutes<S> {
     .get("/api/v1/rankings", rankings_handler::<S>)
     .get("/api/v1/reporting-status", reporting_status::<S>)
     .get("/api/v1/bulletins/{year}", bulletin_download::<S>)
+    .get("/api/v1/evaluations", evaluations::<S>)
+    .get("/api/v1/evaluations/{framework}/{year}", evaluation::<S>)
 }
 
 /// The OpenAPI document of this API.
@@ -453,12 +455,66 @@ async fn bulletin_download<S: Store + 'static>(
     bulletin::render(&state, year, format, lang).await
 }
 
+/// The evaluations (考核评价): the latest run of every built-in framework
+/// (the parks, the new R&D institutions) in every year of its data.
+#[utoipa::path(
+    get,
+    path = "/api/v1/evaluations",
+    tag = "evaluations",
+    responses(
+        (status = 200, description = "The latest run of each (framework, year), by framework code, then year; empty before `zijin evaluate` or `zijin demo` has run", body = Vec<schema::EvaluationRun>),
+        (status = 500, description = "The store failed", body = ErrorBody),
+    )
+)]
+async fn evaluations<S: Store + 'static>(
+    State(state): State<Shared<S>>,
+) -> Result<Json<Vec<EvaluationRun>>, ApiError> {
+    Ok(Json(state.app.evaluations().await?))
+}
+
+/// One evaluation: the latest run of a framework in a year, with its tree,
+/// units, results, rank uncertainty and (NRI) exit flags.
+#[utoipa::path(
+    get,
+    path = "/api/v1/evaluations/{framework}/{year}",
+    tag = "evaluations",
+    params(
+        ("framework" = String, Path, description = "The framework's key (`parks`, `nri`) or code (`njhz-parks`, `nj-nri-yearly`)"),
+        ("year" = i32, Path, description = "The year of the data, such as 2024"),
+    ),
+    responses(
+        (status = 200, description = "The evaluation", body = schema::Evaluation),
+        (status = 400, description = "The year is malformed (`bad_parameter`)", body = ErrorBody),
+        (status = 404, description = "No run of this framework in this year is stored (`unknown_evaluation`)", body = ErrorBody),
+    )
+)]
+async fn evaluation<S: Store + 'static>(
+    State(state): State<Shared<S>>,
+    Path((framework, year)): Path<(String, String)>,
+) -> Result<Json<Evaluation>, ApiError> {
+    let year = parse_year("year", &year)?;
+    state
+        .app
+        .evaluation(&framework, year)
+        .await?
+        .map(Json)
+        .ok_or_else(|| {
+            ApiError::new(
+                axum::http::StatusCode::NOT_FOUND,
+                "unknown_evaluation",
+                format!(
+                    "no evaluation of framework {framework} in {year} is stored; /api/v1/evaluations lists them"
+                ),
+            )
+        })
+}
+
 /// The OpenAPI document: every handler above, and the schemas they name.
 #[derive(utoipa::OpenApi)]
 #[openapi(
     info(
         title = "Zijin API",
-        description = "Read-only JSON API of Zijin (紫金): the plan, regions, observations with their revisions, the assessment of the plan's progress, rankings, the reporting status and the bulletins. Errors are `{\"code\", \"message\"}` with a 4xx status for the caller's mistakes and a 5xx status for faults.",
+        description = "Read-only JSON API of Zijin (紫金): the plan, regions, observations with their revisions, the assessment of the plan's progress, rankings, the reporting status, the bulletins and the evaluations. Errors are `{\"code\", \"message\"}` with a 4xx status for the caller's mistakes and a 5xx status for faults.",
         license(name = "Apache-2.0"),
     ),
     paths(
@@ -475,6 +531,8 @@ async fn bulletin_download<S: Store + 'static>(
         rankings_handler,
         reporting_status,
         bulletin_download,
+        evaluations,
+        evaluation,
     ),
     components(schemas(ErrorBody, PlanSummary)),
     tags(
@@ -483,6 +541,7 @@ async fn bulletin_download<S: Store + 'static>(
         (name = "observations", description = "Reported and published figures, with every revision"),
         (name = "assessment", description = "Progress against the targets: readings, statuses, lights, rankings, reporting"),
         (name = "bulletins", description = "The yearly bulletins (通报)"),
+        (name = "evaluations", description = "The evaluations (考核评价) of the parks and the new R&D institutions by composite index, with rank uncertainty and exit flags; the built-in data are synthetic (合成数据), as each run says"),
         (name = "meta", description = "This document"),
     )
 )]

@@ -426,4 +426,108 @@ pub(crate) mod schema {
         NotDue,
         Overdue,
     }
+
+    /// One stored run of an evaluation framework on one year of its data.
+    #[derive(Serialize, ToSchema)]
+    pub struct EvaluationRun {
+        pub id: i64,
+        /// The framework's code (`njhz-parks`, `nj-nri-yearly`).
+        pub framework: String,
+        /// The short name of a built-in framework (`parks`, `nri`).
+        pub key: String,
+        /// The framework's version.
+        pub version: String,
+        pub name_zh: String,
+        pub name_en: String,
+        /// `park` or `institution`.
+        pub unit_kind: String,
+        /// The year of the data.
+        pub year: i32,
+        /// The data are synthetic (合成数据), not official figures: show
+        /// `note_zh` / `note_en` with them.
+        pub synthetic: bool,
+        pub note_zh: String,
+        pub note_en: String,
+        /// The draws of the rank-uncertainty analysis.
+        pub runs: usize,
+        /// The seed of the rank-uncertainty analysis.
+        pub seed: u64,
+        #[schema(format = DateTime)]
+        pub created_at: String,
+    }
+
+    /// A stored evaluation: the run, the framework's tree, the units, every
+    /// unit's result on every node, the rank uncertainty of the index and,
+    /// for a framework with an exit rule (NRI), the exit flags.
+    #[derive(Serialize, ToSchema)]
+    pub struct Evaluation {
+        pub run: EvaluationRun,
+        pub nodes: Vec<NodeInfo>,
+        /// `[code, name]` of every unit, by rank on the index (unranked last).
+        #[schema(value_type = Vec<Vec<String>>)]
+        pub units: Vec<(String, String)>,
+        pub results: Vec<UnitResult>,
+        pub uncertainty: Vec<RankUncertainty>,
+        /// One per unit for a framework with an exit rule; empty otherwise.
+        pub exit_flags: Vec<ExitFlag>,
+        /// The code of the index, the root of the tree.
+        pub index_code: String,
+    }
+
+    /// A node of a framework's tree: an indicator, a pillar, the index.
+    #[derive(Serialize, ToSchema)]
+    pub struct NodeInfo {
+        pub code: String,
+        pub name_zh: String,
+        pub name_en: String,
+        /// 1 for an indicator, up to the index.
+        pub level: u32,
+        pub parent: Option<String>,
+        /// The weight relative to its siblings.
+        pub weight: f64,
+        /// 1 when higher is better, -1 when lower is better.
+        pub direction: f64,
+        pub unit: Option<String>,
+        /// Why the indicator is in the framework.
+        pub rationale: Option<String>,
+    }
+
+    /// One unit's result on one node.
+    #[derive(Serialize, ToSchema)]
+    pub struct UnitResult {
+        pub unit: String,
+        pub unit_name: String,
+        /// The node's code.
+        pub code: String,
+        /// The reported value; indicators only.
+        pub value: Option<f64>,
+        /// The score: normalised for an indicator, aggregated above.
+        pub score: Option<f64>,
+        /// 1 is the best; ties take the better rank. Absent when screened out.
+        pub rank: Option<u32>,
+    }
+
+    /// The ranks of a unit on the index over the uncertainty draws.
+    #[derive(Serialize, ToSchema)]
+    pub struct RankUncertainty {
+        pub unit: String,
+        /// Its rank with the framework's own settings.
+        pub nominal: f64,
+        pub median: Option<f64>,
+        /// The 5th percentile of its ranks (its optimistic rank).
+        pub q05: Option<f64>,
+        /// The 95th percentile of its ranks (its pessimistic rank).
+        pub q95: Option<f64>,
+        pub mean: Option<f64>,
+    }
+
+    /// The exit flag (退出预警) of one institution in the year.
+    #[derive(Serialize, ToSchema)]
+    pub struct ExitFlag {
+        pub unit: String,
+        pub flagged: bool,
+        /// Why it is flagged, or which conditions fail.
+        pub reasons_zh: Vec<String>,
+        pub reasons_en: Vec<String>,
+    }
 }

@@ -3,6 +3,7 @@
 //! binary in a temporary directory and opened anew by every test.
 
 mod api;
+mod api_evaluations;
 mod crawl;
 mod evaluations;
 mod openapi;

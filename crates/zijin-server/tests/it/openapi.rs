@@ -260,6 +260,15 @@ async fn every_answer_fits_its_documented_schema() {
         ("/api/v1/assessment", "/api/v1/assessment"),
         ("/api/v1/rankings", "/api/v1/rankings"),
         ("/api/v1/reporting-status", "/api/v1/reporting-status"),
+        ("/api/v1/evaluations", "/api/v1/evaluations"),
+        (
+            "/api/v1/evaluations/{framework}/{year}",
+            "/api/v1/evaluations/nri/2024",
+        ),
+        (
+            "/api/v1/evaluations/{framework}/{year}",
+            "/api/v1/evaluations/parks/2024",
+        ),
     ];
     for (path, uri) in cases {
         let answer = get(&router, uri).await;
@@ -280,6 +289,13 @@ async fn every_answer_fits_its_documented_schema() {
     let answer = get(&router, "/api/v1/indicators/unknown").await;
     let schema = &document["paths"]["/api/v1/indicators/{code}"]["get"]["responses"]["404"]["content"]
         ["application/json"]["schema"];
+    let mut problems = Vec::new();
+    conforms(&document, &answer.json(), schema, "$", &mut problems);
+    assert!(problems.is_empty(), "{problems:#?}");
+    let answer = get(&router, "/api/v1/evaluations/nope/2024").await;
+    assert_eq!(answer.status, StatusCode::NOT_FOUND);
+    let schema = &document["paths"]["/api/v1/evaluations/{framework}/{year}"]["get"]["responses"]["404"]
+        ["content"]["application/json"]["schema"];
     let mut problems = Vec::new();
     conforms(&document, &answer.json(), schema, "$", &mut problems);
     assert!(problems.is_empty(), "{problems:#?}");
