@@ -375,6 +375,23 @@ async fn run_demo(cli: &Cli, location: &str) -> Result<()> {
         report.published.added + report.published.unchanged,
         report.synthetic_rows
     )?;
+    // The evaluation frameworks run by the demo, one line per framework.
+    let mut frameworks: Vec<(&str, &str, &str, Vec<i32>)> = Vec::new();
+    for run in &report.evaluations {
+        match frameworks.iter_mut().find(|f| f.0 == run.key) {
+            Some(f) => f.3.push(run.year),
+            None => frameworks.push((&run.key, &run.name_zh, &run.version, vec![run.year])),
+        }
+    }
+    for (key, name, version, years) in &frameworks {
+        writeln!(
+            out,
+            "考核评价 evaluation {name} (v{version}): {}–{}, 合成数据 synthetic; zijin evaluate --framework {key}, /evaluations/{key}/{}",
+            years.iter().min().unwrap_or(&0),
+            years.iter().max().unwrap_or(&0),
+            years.iter().max().unwrap_or(&0),
+        )?;
+    }
     writeln!(out)?;
     render::demo(&mut out, &report.assessment, cli.lang)?;
     Ok(())
