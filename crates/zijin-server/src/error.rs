@@ -19,7 +19,7 @@ pub(crate) struct ApiError {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub(crate) struct ErrorBody {
     /// A stable code for scripts: `bad_parameter`, `unknown_indicator`,
-    /// `unknown_region`, `unknown_plan`, `not_found`, `no_plan`, `no_data`,
+    /// `unknown_region`, `unknown_plan`, `unknown_evaluation`, `not_found`, `no_plan`, `no_data`,
     /// `fonts_missing`, `storage_failed`, …
     pub code: String,
     /// What is wrong and what to do, in English.
