@@ -11,7 +11,7 @@
 //! same that go into the PDF bulletin. Pages work without scripts: filters are
 //! links and forms, every chart has a data table beside it or in a
 //! `<details>`, lights are always an icon and a word, and synthetic values
-//! carry a "模拟数据 / synthetic" badge and a footnote. One stylesheet and one
+//! carry a "合成数据 / synthetic" badge and a footnote. One stylesheet and one
 //! small script of progressive enhancement (sortable tables) are compiled into
 //! the binary (`/static/zijin.css`, `/static/zijin.js`). Chinese is the
 //! default; `?lang=en` or an `Accept-Language` header preferring English

@@ -55,7 +55,7 @@ pub(crate) async fn page<S: Store + 'static>(
             }
             p.note {
                 (ctx.t(
-                    "通报中各区、各园区的数值为模拟数据时，通报本身会注明。",
+                    "通报中各区、各园区的数值为合成数据时，通报本身会注明。",
                     "Where the districts' and parks' values are synthetic, the bulletin itself says so."
                 ))
             }

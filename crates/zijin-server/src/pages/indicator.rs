@@ -181,7 +181,7 @@ fn trajectory_chart(
         },
     );
     let caption = ctx.t(
-        "实心圆：公布值；空心三角：“超过”；空心圆：“约”；虚线环：模拟数据。灰色虚线为规划要求的路径，点线为按当前增速的预测，浅色带为 90% 预测区间。",
+        "实心圆：公布值；空心三角：“超过”；空心圆：“约”；虚线环：合成数据。灰色虚线为规划要求的路径，点线为按当前增速的预测，浅色带为 90% 预测区间。",
         "Filled circle: as published; open triangle: “more than”; hollow circle: “about”; dashed ring: synthetic. The grey dashed line is the path the plan requires, the dotted line the projection at the observed growth, the band its 90% prediction interval.",
     );
     html! {
@@ -616,6 +616,6 @@ fn breakdown(
         h3 { (group) }
         (figure(zijin_charts::bars(&chart), ""))
         (chart_table(ctx, &header, table_rows))
-        @if any_synthetic { p.note { (PreEscaped("* ")) (ctx.t("标星号的为模拟数据（演示用）。", "Rows marked * are synthetic (demo) data.")) " " (ctx.synthetic_badge()) } }
+        @if any_synthetic { p.note { (PreEscaped("* ")) (ctx.t("标星号的为合成数据（演示用）。", "Rows marked * are synthetic (demo) data.")) " " (ctx.synthetic_badge()) } }
     }
 }

@@ -163,7 +163,7 @@ impl Ctx {
         html! {
             a.badge.badge-synthetic href="#synthetic-note"
                 title=(self.t("合成数据：演示用，不是真实统计", "Synthetic data: generated for the demo, not a real figure")) {
-                (self.t("模拟数据", "synthetic"))
+                (self.t("合成数据", "synthetic"))
             }
         }
     }
@@ -259,16 +259,16 @@ impl Ctx {
                             }
                         } @else if self.synthetic_shown.load(Ordering::Relaxed) {
                             p #synthetic-note {
-                                strong { (self.t("模拟数据说明：", "Synthetic data: ")) }
+                                strong { (self.t("合成数据说明：", "Synthetic data: ")) }
                                 (self.t(
-                                    "本页标有“模拟数据”的数值（各区、各园区）是为演示生成的合成数据，不是官方统计；市级数值来自公开发布的数据，来源见各指标页。",
+                                    "本页标有“合成数据”的数值（各区、各园区）是为演示生成的合成数据，不是官方统计；市级数值来自公开发布的数据，来源见各指标页。",
                                     "values marked “synthetic” on this page (districts and parks) are generated for the demo and are not official statistics; the city's values are published figures, with their sources on each indicator's page."
                                 ))
                             }
                         } @else {
                             p #synthetic-note {
                                 (self.t(
-                                    "凡显示合成数据（演示用）之处均标有“模拟数据”；本页未显示合成数据。",
+                                    "凡显示合成数据（演示用）之处均标有“合成数据”；本页未显示合成数据。",
                                     "Wherever synthetic (demo) data is shown it is marked “synthetic”; this page shows none."
                                 ))
                             }

@@ -211,7 +211,7 @@ fn tile_map(ctx: &Ctx, report: &AssessmentReport, indicator: &Indicator) -> Mark
         } @else {
             (figure(zijin_charts::tile_map(&tiles, &map_name, 84), &map_name))
         }
-        @if synthetic { p.note { (ctx.t("各区数值为模拟数据。", "The districts' values are synthetic.")) " " (ctx.synthetic_badge()) } }
+        @if synthetic { p.note { (ctx.t("各区数值为合成数据。", "The districts' values are synthetic.")) " " (ctx.synthetic_badge()) } }
         @if !unplaced.is_empty() {
             p {
                 (ctx.t("不在示意图上的区：", "Districts not on the map: "))

@@ -214,7 +214,7 @@ async fn the_indicator_page_explains_the_readings() {
     assert!(html.contains("class=\"bar "), "breakdown bars");
     // The breakdown shows the districts' synthetic values, marked.
     assert!(html.contains(BADGE));
-    assert!(html.contains("模拟数据"));
+    assert!(html.contains("合成数据"));
     // The data table lists every revision of the city's series.
     let history = app
         .history(
