@@ -1,0 +1,19 @@
+//! The pure policy engine of Zijin: which enterprises qualify for which
+//! policy (免申即享, benefits granted without application), and why.
+//!
+//! - [`Uscc`]: the unified social credit code (统一社会信用代码), checked once.
+//! - [`expr`]: the expression language of criteria and formulas ([`expr::parse`]).
+//! - [`check`]: the type checker against a [`Scope`] of declarations.
+//! - [`Type`] and [`Value`]: exact values (`rust_decimal`; money never a float).
+//!
+//! No I/O and no clock: texts come in as strings, the reference date is an
+//! argument.
+
+pub mod check;
+pub mod expr;
+pub mod uscc;
+pub mod value;
+
+pub use check::{PeriodKind, Scope, TypeError};
+pub use uscc::{Uscc, UsccError};
+pub use value::{Type, Value};

@@ -1,0 +1,4 @@
+//! The integration tests of zijin-policy: one binary, one module per feature.
+
+mod expr;
+mod uscc;
