@@ -4,6 +4,8 @@
 //! - [`Uscc`]: the unified social credit code (统一社会信用代码), checked once.
 //! - [`expr`]: the expression language of criteria and formulas ([`expr::parse`]).
 //! - [`check`]: the type checker against a [`Scope`] of declarations.
+//! - [`pack::Pack`]: a checked policy pack (TOML; format in `README.md`),
+//!   loaded by [`pack::Pack::from_toml`] with every error at file:line:column.
 //! - [`Type`] and [`Value`]: exact values (`rust_decimal`; money never a float).
 //!
 //! No I/O and no clock: texts come in as strings, the reference date is an
@@ -11,6 +13,7 @@
 
 pub mod check;
 pub mod expr;
+pub mod pack;
 pub mod uscc;
 pub mod value;
 

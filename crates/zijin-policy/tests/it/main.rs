@@ -1,4 +1,5 @@
 //! The integration tests of zijin-policy: one binary, one module per feature.
 
 mod expr;
+mod pack;
 mod uscc;
