@@ -12,6 +12,8 @@
 //! argument.
 
 pub mod check;
+pub mod eval;
+pub mod explain;
 pub mod expr;
 pub mod pack;
 pub mod uscc;

@@ -1,5 +1,6 @@
 //! The integration tests of zijin-policy: one binary, one module per feature.
 
+mod eval;
 mod expr;
 mod pack;
 mod uscc;
