@@ -11,11 +11,13 @@
 //! No I/O and no clock: texts come in as strings, the reference date is an
 //! argument.
 
+pub mod cases;
 pub mod check;
 pub mod eval;
 pub mod explain;
 pub mod expr;
 pub mod pack;
+pub mod reform;
 pub mod uscc;
 pub mod value;
 

@@ -474,7 +474,7 @@ impl<'a> Source<'a> {
         }
     }
 
-    fn date(&mut self, written: &Spanned<toml::value::Datetime>) -> Option<NaiveDate> {
+    pub(crate) fn date(&mut self, written: &Spanned<toml::value::Datetime>) -> Option<NaiveDate> {
         let datetime = written.get_ref();
         match (datetime.date, datetime.time, datetime.offset) {
             (Some(date), None, None) => NaiveDate::from_ymd_opt(

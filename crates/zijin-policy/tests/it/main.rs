@@ -1,5 +1,6 @@
 //! The integration tests of zijin-policy: one binary, one module per feature.
 
+mod cases;
 mod eval;
 mod expr;
 mod pack;
