@@ -4,4 +4,5 @@ mod cases;
 mod eval;
 mod expr;
 mod pack;
+mod reform;
 mod uscc;
