@@ -7,6 +7,7 @@
 //! - [`pack::Pack`]: a checked policy pack (TOML; format in `README.md`),
 //!   loaded by [`pack::Pack::from_toml`] with every error at file:line:column.
 //! - [`Type`] and [`Value`]: exact values (`rust_decimal`; money never a float).
+//! - [`batch::evaluate_all`]: a batch of enterprises in parallel, in order.
 //! - [`eval::evaluate`]: one enterprise, one period, every policy with the
 //!   explanation of every criterion; [`explain::render_criterion`] for people.
 //! - [`cases`]: test cases as data (TOML), [`cases::run_cases`].
@@ -15,6 +16,7 @@
 //! No I/O and no clock: texts come in as strings, the reference date is an
 //! argument.
 
+pub mod batch;
 pub mod cases;
 pub mod check;
 pub mod eval;

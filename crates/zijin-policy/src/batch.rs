@@ -1,0 +1,68 @@
+//! Many enterprises at once: [`evaluate_all`] evaluates each enterprise of a
+//! batch in parallel (rayon), row by row, and returns the results in the
+//! order of the input.
+
+use rayon::prelude::*;
+
+use crate::eval::{Enterprise, EvalError, Evaluation, Options, evaluate};
+use crate::pack::Pack;
+
+/// Evaluates every enterprise of `enterprises` for `options`, in parallel;
+/// the `i`-th result is the `i`-th enterprise's. An error for one enterprise
+/// does not stop the others.
+pub fn evaluate_all(
+    pack: &Pack,
+    enterprises: &[Enterprise],
+    options: &Options,
+) -> Vec<Result<Evaluation, EvalError>> {
+    enterprises
+        .par_iter()
+        .map(|enterprise| evaluate(pack, enterprise, options))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::value::Value;
+
+    const PACK: &str = include_str!("../tests/fixtures/benchmark-openfisca/pack.toml");
+
+    fn enterprise(id: &str, ip_count: i64) -> Enterprise {
+        let mut enterprise = Enterprise {
+            id: id.to_owned(),
+            ..Enterprise::default()
+        };
+        enterprise
+            .yearly
+            .entry("ip_count".to_owned())
+            .or_default()
+            .insert(2024, Value::Integer(ip_count));
+        enterprise
+    }
+
+    #[test]
+    fn results_keep_the_input_order_and_equal_one_by_one() {
+        let pack = Pack::from_toml("pack.toml", PACK).expect("the benchmark pack loads");
+        let enterprises: Vec<Enterprise> = (0..500)
+            .map(|i| enterprise(&format!("E{i:04}"), i % 7))
+            .collect();
+        let options = Options::period(2024);
+        let results = evaluate_all(&pack, &enterprises, &options);
+        assert_eq!(results.len(), enterprises.len());
+        for (enterprise, result) in enterprises.iter().zip(&results) {
+            let one = evaluate(&pack, enterprise, &options);
+            assert_eq!(result, &one);
+            assert_eq!(
+                result.as_ref().expect("evaluates").enterprise,
+                enterprise.id
+            );
+        }
+    }
+
+    #[test]
+    fn an_empty_batch_gives_no_results() {
+        let pack = Pack::from_toml("pack.toml", PACK).expect("the benchmark pack loads");
+        assert!(evaluate_all(&pack, &[], &Options::period(2024)).is_empty());
+    }
+}
