@@ -154,6 +154,43 @@ pub enum Command {
         #[command(subcommand)]
         command: IndexCommand,
     },
+    /// 政策匹配 Policy engine (免申即享): evaluate a policy pack for many enterprises from files.
+    /// Needs no database.
+    Policy {
+        #[command(subcommand)]
+        command: PolicyCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PolicyCommand {
+    /// 批量评估 Evaluate every enterprise of an engine-neutral CSV (`id`, `registration_date`,
+    /// `<variable>_<year>` …) against a pack for one period; write one row per enterprise, in
+    /// input order, into --out (all rows or no file), and print how many qualify for each policy.
+    Run {
+        /// 政策包 The policy pack (TOML).
+        #[arg(long, value_name = "PACK.toml")]
+        pack: PathBuf,
+        /// 企业数据 The enterprises: `id`, then once variables by name and yearly ones as
+        /// `<variable>_<year>`; an empty cell is a missing value.
+        #[arg(long, value_name = "FILE.csv")]
+        input: PathBuf,
+        /// 评估年度 The period N (reference date N-01-01; last year is N − 1).
+        #[arg(long, value_name = "YEAR")]
+        period: i32,
+        /// 结果 The results CSV.
+        #[arg(long, value_name = "RESULTS.csv")]
+        out: PathBuf,
+        /// 输出列 The result columns, comma-separated: `id`, `<policy>_eligible`,
+        /// `<policy>_amount` (or `<policy>` for a policy with an amount), a criterion id (or
+        /// `<policy>.<criterion>`), a derived variable [default: id, then every policy's
+        /// eligibility and amount, every criterion, every derived variable].
+        #[arg(long, value_name = "id,…")]
+        columns: Option<String>,
+        /// 覆盖 Replace --out if it exists.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]

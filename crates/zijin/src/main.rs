@@ -6,6 +6,7 @@
 
 mod cli;
 mod index;
+mod policy;
 mod render;
 
 use std::io::Write;
@@ -27,6 +28,16 @@ fn main() -> ExitCode {
     if let Command::Index { command } = &cli.command {
         // The index commands read and write files only: no database, no runtime.
         return match index::run(command, cli.lang) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(error) => {
+                eprintln!("错误 error: {error:#}");
+                ExitCode::FAILURE
+            }
+        };
+    }
+    if let Command::Policy { command } = &cli.command {
+        // The policy commands read and write files only: no database, no runtime.
+        return match policy::run(command) {
             Ok(()) => ExitCode::SUCCESS,
             Err(error) => {
                 eprintln!("错误 error: {error:#}");
@@ -314,6 +325,7 @@ async fn run(cli: Cli) -> Result<()> {
         }
         Command::Demo { .. } => unreachable!("handled above"),
         Command::Index { .. } => unreachable!("handled in main"),
+        Command::Policy { .. } => unreachable!("handled in main"),
     }
     Ok(())
 }
