@@ -1,10 +1,13 @@
 //! Many enterprises at once: [`evaluate_all`] evaluates each enterprise of a
 //! batch in parallel (rayon), row by row, and returns the results in the
-//! order of the input.
+//! order of the input; [`evaluate_all_outcomes`] does the same without the
+//! explanations, when only the results are needed.
 
 use rayon::prelude::*;
 
-use crate::eval::{Enterprise, EvalError, Evaluation, Options, evaluate};
+use crate::eval::{
+    Enterprise, EvalError, Evaluation, Options, Outcome, evaluate, evaluate_outcome,
+};
 use crate::pack::Pack;
 
 /// Evaluates every enterprise of `enterprises` for `options`, in parallel;
@@ -18,6 +21,20 @@ pub fn evaluate_all(
     enterprises
         .par_iter()
         .map(|enterprise| evaluate(pack, enterprise, options))
+        .collect()
+}
+
+/// As [`evaluate_all`], but each result is only the [`Outcome`] (statuses,
+/// amounts, derived values), built without explanations: much less memory
+/// and allocation per enterprise.
+pub fn evaluate_all_outcomes(
+    pack: &Pack,
+    enterprises: &[Enterprise],
+    options: &Options,
+) -> Vec<Result<Outcome, EvalError>> {
+    enterprises
+        .par_iter()
+        .map(|enterprise| evaluate_outcome(pack, enterprise, options))
         .collect()
 }
 
@@ -58,6 +75,45 @@ mod tests {
                 enterprise.id
             );
         }
+    }
+
+    #[test]
+    fn outcomes_equal_the_full_evaluations() {
+        let pack = Pack::from_toml("pack.toml", PACK).expect("the benchmark pack loads");
+        let mut enterprises: Vec<Enterprise> = (0..200)
+            .map(|i| enterprise(&format!("E{i:04}"), i % 7))
+            .collect();
+        // Some with more data, some with none at all.
+        for (i, enterprise) in enterprises.iter_mut().enumerate().step_by(3) {
+            let i = i as i64;
+            enterprise.once.insert(
+                "registration_date".to_owned(),
+                Value::Date(chrono::NaiveDate::from_ymd_opt(2010 + (i % 14) as i32, 3, 1).unwrap()),
+            );
+            for year in 2021..2024 {
+                for (name, value) in [
+                    ("revenue", Value::Decimal((3_000_000 * i).into())),
+                    ("rd_expense", Value::Decimal((200_000 * i).into())),
+                    ("employees", Value::Integer(i)),
+                    ("st_staff", Value::Integer(i / 5)),
+                ] {
+                    enterprise
+                        .yearly
+                        .entry(name.to_owned())
+                        .or_default()
+                        .insert(year, value);
+                }
+            }
+        }
+        enterprises.push(Enterprise::default());
+        let options = Options::period(2024);
+        let outcomes = evaluate_all_outcomes(&pack, &enterprises, &options);
+        assert_eq!(outcomes.len(), enterprises.len());
+        for (enterprise, outcome) in enterprises.iter().zip(&outcomes) {
+            let full = evaluate(&pack, enterprise, &options).map(|e| Outcome::of(&e));
+            assert_eq!(outcome, &full);
+        }
+        assert!(evaluate_all_outcomes(&pack, &[], &options).is_empty());
     }
 
     #[test]

@@ -245,32 +245,25 @@ pub fn evaluate(
     enterprise: &Enterprise,
     options: &Options,
 ) -> Result<Evaluation, EvalError> {
-    let reference_date = match options.reference_date {
-        Some(date) => date,
-        None => NaiveDate::from_ymd_opt(options.period, 1, 1).ok_or_else(|| EvalError {
-            enterprise: enterprise.id.clone(),
-            place: "period".to_owned(),
-            formula: String::new(),
-            message: format!("the period {} has no first day", options.period),
-        })?,
-    };
+    let reference_date = reference_date(enterprise, options)?;
     let mut context = Context {
         pack,
         enterprise,
         period: options.period,
         reference_date,
         known_on: options.known_on,
+        explain: true,
         derived: BTreeMap::new(),
         policies: BTreeMap::new(),
     };
     let mut derived_results = Vec::new();
     for derived in &pack.derived {
         let mut explanation = Explanation::default();
-        let place = format!("derived {}", derived.name);
+        let place = || format!("derived {}", derived.name);
         let value = context.run(&derived.formula, &place, &mut explanation)?;
         let value = value.map(|typed| convert(typed, derived.ty));
         context.derived.insert(
-            derived.name.clone(),
+            derived.name.as_str(),
             (value.clone(), explanation.missing.clone()),
         );
         derived_results.push(DerivedResult {
@@ -286,12 +279,8 @@ pub fn evaluate(
         let mut criteria = Vec::new();
         for criterion in &policy.criteria {
             let mut explanation = Explanation::default();
-            let place = format!("policy {} criterion {}", policy.id, criterion.id);
-            let status = match context.run(&criterion.condition, &place, &mut explanation)? {
-                Some(Value::Bool(true)) => Status::Pass,
-                Some(_) => Status::Fail,
-                None => Status::Unknown,
-            };
+            let place = || format!("policy {} criterion {}", policy.id, criterion.id);
+            let status = status(context.run(&criterion.condition, &place, &mut explanation)?);
             criteria.push(CriterionResult {
                 id: criterion.id.clone(),
                 text_zh: criterion.text_zh.clone(),
@@ -301,15 +290,10 @@ pub fn evaluate(
                 explanation,
             });
         }
-        let statuses = criteria.iter().map(|criterion| criterion.status);
-        let status = match policy.combine {
-            Combine::All if statuses.clone().any(|s| s == Status::Fail) => Status::Fail,
-            Combine::All if statuses.clone().any(|s| s == Status::Unknown) => Status::Unknown,
-            Combine::All => Status::Pass,
-            Combine::Any if statuses.clone().any(|s| s == Status::Pass) => Status::Pass,
-            Combine::Any if statuses.clone().any(|s| s == Status::Unknown) => Status::Unknown,
-            Combine::Any => Status::Fail,
-        };
+        let status = combine(
+            policy.combine,
+            criteria.iter().map(|criterion| criterion.status),
+        );
         let missing: Vec<Missing> = criteria
             .iter()
             .filter(|criterion| criterion.status == Status::Unknown)
@@ -330,13 +314,13 @@ pub fn evaluate(
         };
         context
             .policies
-            .insert(policy.id.clone(), (status, dedup(missing)));
+            .insert(policy.id.as_str(), (status, dedup(missing)));
         let (amount, amount_explanation) = match &policy.amount {
             None => (None, None),
             Some(_) if status != Status::Pass => (Some(Decimal::ZERO), None),
             Some(formula) => {
                 let mut explanation = Explanation::default();
-                let place = format!("policy {} amount", policy.id);
+                let place = || format!("policy {} amount", policy.id);
                 let value = context.run(formula, &place, &mut explanation)?;
                 (
                     value.and_then(|value| value.as_decimal()),
@@ -365,6 +349,158 @@ pub fn evaluate(
         derived: derived_results,
         policies: policy_results,
     })
+}
+
+/// The results of one policy, without explanations.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PolicyOutcome {
+    pub status: Status,
+    /// `status == Pass`.
+    pub eligible: bool,
+    /// As [`PolicyResult::amount`].
+    pub amount: Option<Decimal>,
+    /// The status of each criterion, in the pack's order.
+    pub criteria: Vec<Status>,
+}
+
+/// What [`evaluate`] finds, without the explanations: the values of the
+/// derived variables (`None` when data was missing) and the policies' results,
+/// both in the pack's order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    pub derived: Vec<Option<Value>>,
+    pub policies: Vec<PolicyOutcome>,
+}
+
+impl Outcome {
+    /// The outcome of a full evaluation (for comparisons and tests).
+    pub fn of(evaluation: &Evaluation) -> Outcome {
+        Outcome {
+            derived: evaluation
+                .derived
+                .iter()
+                .map(|derived| derived.value.clone())
+                .collect(),
+            policies: evaluation
+                .policies
+                .iter()
+                .map(|policy| PolicyOutcome {
+                    status: policy.status,
+                    eligible: policy.eligible,
+                    amount: policy.amount,
+                    criteria: policy
+                        .criteria
+                        .iter()
+                        .map(|criterion| criterion.status)
+                        .collect(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Evaluates `pack` for `enterprise` as [`evaluate`] does, with the same
+/// statuses, amounts, derived values and errors, but builds no explanation
+/// (no text, no list of what was used or missing): for many enterprises
+/// when only the results are written.
+pub fn evaluate_outcome(
+    pack: &Pack,
+    enterprise: &Enterprise,
+    options: &Options,
+) -> Result<Outcome, EvalError> {
+    let reference_date = reference_date(enterprise, options)?;
+    let mut context = Context {
+        pack,
+        enterprise,
+        period: options.period,
+        reference_date,
+        known_on: options.known_on,
+        explain: false,
+        derived: BTreeMap::new(),
+        policies: BTreeMap::new(),
+    };
+    // Stays empty: nothing is recorded without `explain`.
+    let mut nothing = Explanation::default();
+    let mut derived_values = Vec::with_capacity(pack.derived.len());
+    for derived in &pack.derived {
+        let place = || format!("derived {}", derived.name);
+        let value = context
+            .run(&derived.formula, &place, &mut nothing)?
+            .map(|typed| convert(typed, derived.ty));
+        context
+            .derived
+            .insert(derived.name.as_str(), (value.clone(), Vec::new()));
+        derived_values.push(value);
+    }
+    let mut outcomes = Vec::with_capacity(pack.policies.len());
+    for policy in &pack.policies {
+        let mut criteria = Vec::with_capacity(policy.criteria.len());
+        for criterion in &policy.criteria {
+            let place = || format!("policy {} criterion {}", policy.id, criterion.id);
+            criteria.push(status(context.run(
+                &criterion.condition,
+                &place,
+                &mut nothing,
+            )?));
+        }
+        let status = combine(policy.combine, criteria.iter().copied());
+        context
+            .policies
+            .insert(policy.id.as_str(), (status, Vec::new()));
+        let amount = match &policy.amount {
+            None => None,
+            Some(_) if status != Status::Pass => Some(Decimal::ZERO),
+            Some(formula) => {
+                let place = || format!("policy {} amount", policy.id);
+                context
+                    .run(formula, &place, &mut nothing)?
+                    .and_then(|value| value.as_decimal())
+            }
+        };
+        outcomes.push(PolicyOutcome {
+            status,
+            eligible: status == Status::Pass,
+            amount,
+            criteria,
+        });
+    }
+    Ok(Outcome {
+        derived: derived_values,
+        policies: outcomes,
+    })
+}
+
+fn reference_date(enterprise: &Enterprise, options: &Options) -> Result<NaiveDate, EvalError> {
+    match options.reference_date {
+        Some(date) => Ok(date),
+        None => NaiveDate::from_ymd_opt(options.period, 1, 1).ok_or_else(|| EvalError {
+            enterprise: enterprise.id.clone(),
+            place: "period".to_owned(),
+            formula: String::new(),
+            message: format!("the period {} has no first day", options.period),
+        }),
+    }
+}
+
+/// A criterion's status from its condition's value.
+fn status(value: Option<Value>) -> Status {
+    match value {
+        Some(Value::Bool(true)) => Status::Pass,
+        Some(_) => Status::Fail,
+        None => Status::Unknown,
+    }
+}
+
+/// A policy's status from its criteria's.
+fn combine(combine: Combine, statuses: impl Iterator<Item = Status> + Clone) -> Status {
+    match combine {
+        Combine::All if statuses.clone().any(|s| s == Status::Fail) => Status::Fail,
+        Combine::All if statuses.clone().any(|s| s == Status::Unknown) => Status::Unknown,
+        Combine::All => Status::Pass,
+        Combine::Any if statuses.clone().any(|s| s == Status::Pass) => Status::Pass,
+        Combine::Any if statuses.clone().any(|s| s == Status::Unknown) => Status::Unknown,
+        Combine::Any => Status::Fail,
+    }
 }
 
 fn join_missing(missing: &[Missing]) -> String {
@@ -401,8 +537,10 @@ struct Context<'a> {
     period: i32,
     reference_date: NaiveDate,
     known_on: Option<NaiveDate>,
-    derived: BTreeMap<String, (Option<Value>, Vec<Missing>)>,
-    policies: BTreeMap<String, (Status, Vec<Missing>)>,
+    /// Record what is used and missing (off: only the results, no text).
+    explain: bool,
+    derived: BTreeMap<&'a str, (Option<Value>, Vec<Missing>)>,
+    policies: BTreeMap<&'a str, (Status, Vec<Missing>)>,
 }
 
 /// A value of type `ty` as stored: whole numbers of an integer type as
@@ -460,12 +598,21 @@ fn merge(a: Fault, b: Fault) -> Fault {
 }
 
 impl Context<'_> {
+    /// Missing data: what is missing when explaining, nothing otherwise.
+    fn missing(&self, what: impl FnOnce() -> Missing) -> Fault {
+        Fault::Missing(if self.explain {
+            vec![what()]
+        } else {
+            Vec::new()
+        })
+    }
+
     /// Evaluates a formula: `Ok(None)` when data was missing (recorded in
-    /// `explanation.missing`).
+    /// `explanation.missing`). `place` names the formula in an error.
     fn run(
         &self,
         formula: &Formula,
-        place: &str,
+        place: &dyn Fn() -> String,
         explanation: &mut Explanation,
     ) -> Result<Option<Value>, EvalError> {
         match self.eval(&formula.expr, &formula.text, explanation) {
@@ -476,7 +623,7 @@ impl Context<'_> {
             }
             Err(Fault::Error(message)) => Err(EvalError {
                 enterprise: self.enterprise.id.clone(),
-                place: place.to_owned(),
+                place: place(),
                 formula: formula.text.clone(),
                 message,
             }),
@@ -517,21 +664,23 @@ impl Context<'_> {
             .and_then(|years| years.get(&year))
         {
             Some(value) => {
-                explanation.variables.push(UsedVariable {
-                    name: name.to_owned(),
-                    year: Some(year),
-                    value: value.clone(),
-                    ty,
-                });
+                if self.explain {
+                    explanation.variables.push(UsedVariable {
+                        name: name.to_owned(),
+                        year: Some(year),
+                        value: value.clone(),
+                        ty,
+                    });
+                }
                 Ok(Typed {
                     value: value.clone(),
                     ty,
                 })
             }
-            None => Err(Fault::Missing(vec![Missing::Variable {
+            None => Err(self.missing(|| Missing::Variable {
                 name: name.to_owned(),
                 year: Some(year),
-            }])),
+            })),
         }
     }
 
@@ -565,31 +714,35 @@ impl Context<'_> {
                     return Err(Fault::Error(format!("unknown parameter “{path}”")));
                 };
                 let Some(dated) = parameter.at(self.reference_date, self.known_on) else {
-                    return Err(Fault::Missing(vec![Missing::Parameter {
+                    return Err(self.missing(|| Missing::Parameter {
                         name: path.clone(),
                         on: self.reference_date,
-                    }]));
+                    }));
                 };
-                explanation.parameters.push(UsedParameter {
-                    name: path.clone(),
-                    value: dated.value.clone(),
-                    ty: parameter.ty,
-                    from: dated.from,
-                    published: dated.published.unwrap_or(dated.from),
-                    reference: parameter.reference.clone(),
-                });
+                if self.explain {
+                    explanation.parameters.push(UsedParameter {
+                        name: path.clone(),
+                        value: dated.value.clone(),
+                        ty: parameter.ty,
+                        from: dated.from,
+                        published: dated.published.unwrap_or(dated.from),
+                        reference: parameter.reference.clone(),
+                    });
+                }
                 Ok(Typed {
                     value: dated.value.clone(),
                     ty: parameter.ty,
                 })
             }
             ExprKind::Policy { id } => {
-                let Some((status, missing)) = self.policies.get(id) else {
+                let Some((status, missing)) = self.policies.get(id.as_str()) else {
                     return Err(Fault::Error(format!(
                         "the policy “{id}” is not evaluated yet"
                     )));
                 };
-                explanation.policies.push((id.clone(), *status));
+                if self.explain {
+                    explanation.policies.push((id.clone(), *status));
+                }
                 match status {
                     Status::Pass => Ok(Typed {
                         value: Value::Bool(true),
@@ -696,12 +849,14 @@ impl Context<'_> {
                 .map_or(Type::Decimal, |derived| derived.ty);
             return match value {
                 Some(value) => {
-                    explanation.variables.push(UsedVariable {
-                        name: name.to_owned(),
-                        year: None,
-                        value: value.clone(),
-                        ty,
-                    });
+                    if self.explain {
+                        explanation.variables.push(UsedVariable {
+                            name: name.to_owned(),
+                            year: None,
+                            value: value.clone(),
+                            ty,
+                        });
+                    }
                     Ok(Typed {
                         value: value.clone(),
                         ty,
@@ -719,21 +874,23 @@ impl Context<'_> {
                     .map_or(Type::Decimal, |v| v.ty);
                 match self.enterprise.once.get(name) {
                     Some(value) => {
-                        explanation.variables.push(UsedVariable {
-                            name: name.to_owned(),
-                            year: None,
-                            value: value.clone(),
-                            ty,
-                        });
+                        if self.explain {
+                            explanation.variables.push(UsedVariable {
+                                name: name.to_owned(),
+                                year: None,
+                                value: value.clone(),
+                                ty,
+                            });
+                        }
                         Ok(Typed {
                             value: value.clone(),
                             ty,
                         })
                     }
-                    None => Err(Fault::Missing(vec![Missing::Variable {
+                    None => Err(self.missing(|| Missing::Variable {
                         name: name.to_owned(),
                         year: None,
-                    }])),
+                    })),
                 }
             }
             Some(PeriodRef::Year(offset)) => {
@@ -799,18 +956,20 @@ impl Context<'_> {
                 BinaryOp::Equal => ordering.is_eq(),
                 _ => ordering.is_ne(),
             };
-            explanation.comparisons.push(Comparison {
-                left_text: text[left.span.start..left.span.end].to_owned(),
-                left_label: self.label(left),
-                left: left_value.value,
-                left_type: left_value.ty,
-                op,
-                right_text: text[right.span.start..right.span.end].to_owned(),
-                right_label: self.label(right),
-                right: right_value.value,
-                right_type: right_value.ty,
-                holds,
-            });
+            if self.explain {
+                explanation.comparisons.push(Comparison {
+                    left_text: text[left.span.start..left.span.end].to_owned(),
+                    left_label: self.label(left),
+                    left: left_value.value,
+                    left_type: left_value.ty,
+                    op,
+                    right_text: text[right.span.start..right.span.end].to_owned(),
+                    right_label: self.label(right),
+                    right: right_value.value,
+                    right_type: right_value.ty,
+                    holds,
+                });
+            }
             return Ok(bool_value(holds));
         }
         let a = number(&left_value)?;
@@ -898,7 +1057,9 @@ impl Context<'_> {
                     .get(name)
                     .map_or(Type::Decimal, |v| v.ty);
                 let mut total = Decimal::ZERO;
-                let mut missing = Vec::new();
+                // `Some` as soon as a year is missing (even when, without
+                // `explain`, what is missing is not recorded).
+                let mut missing: Option<Vec<Missing>> = None;
                 for year in self.period - count..self.period {
                     match self.year_value(name, year, explanation) {
                         Ok(value) => {
@@ -906,11 +1067,11 @@ impl Context<'_> {
                                 .checked_add(number(&value)?)
                                 .ok_or_else(|| overflow("sum"))?
                         }
-                        Err(Fault::Missing(m)) => missing.extend(m),
+                        Err(Fault::Missing(m)) => missing.get_or_insert_with(Vec::new).extend(m),
                         Err(error) => return Err(error),
                     }
                 }
-                if !missing.is_empty() {
+                if let Some(missing) = missing {
                     return Err(Fault::Missing(missing));
                 }
                 if function == Function::Sum {
@@ -1000,10 +1161,12 @@ impl Context<'_> {
             (Ok(base), Some(dated)) => (base, dated),
             (Err(fault), Some(_)) => return Err(fault),
             (base, None) => {
-                let mut missing = vec![Missing::Parameter {
+                let Fault::Missing(mut missing) = self.missing(|| Missing::Parameter {
                     name: path.clone(),
                     on: self.reference_date,
-                }];
+                }) else {
+                    unreachable!("missing data is a Fault::Missing");
+                };
                 if let Err(Fault::Missing(more)) = base {
                     missing.extend(more);
                 }
@@ -1017,20 +1180,22 @@ impl Context<'_> {
             )));
         };
         let span = arguments[1].span;
-        explanation.bands.push(UsedBand {
-            scale: path.clone(),
-            base_text: text[span.start..span.end].to_owned(),
-            base_label: self.label(&arguments[1]),
-            base: x,
-            base_type: base.ty,
-            lower: choice.band.lower,
-            upper: choice.upper,
-            lower_inclusive: choice.lower_inclusive,
-            value: choice.band.value.clone(),
-            value_type: scale.value,
-            from: dated.from,
-            published: dated.published.unwrap_or(dated.from),
-        });
+        if self.explain {
+            explanation.bands.push(UsedBand {
+                scale: path.clone(),
+                base_text: text[span.start..span.end].to_owned(),
+                base_label: self.label(&arguments[1]),
+                base: x,
+                base_type: base.ty,
+                lower: choice.band.lower,
+                upper: choice.upper,
+                lower_inclusive: choice.lower_inclusive,
+                value: choice.band.value.clone(),
+                value_type: scale.value,
+                from: dated.from,
+                published: dated.published.unwrap_or(dated.from),
+            });
+        }
         Ok(Typed {
             value: choice.band.value.clone(),
             ty: scale.value,

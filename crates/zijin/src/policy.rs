@@ -18,16 +18,16 @@ use chrono::NaiveDate;
 use rayon::prelude::*;
 use rust_decimal::{Decimal, RoundingStrategy};
 use zijin_policy::check::PeriodKind;
-use zijin_policy::eval::{Enterprise, Evaluation, Options, Status};
+use zijin_policy::eval::{Enterprise, Options, Outcome, Status};
 use zijin_policy::pack::Pack;
 use zijin_policy::{Type, Value, batch};
 
 use crate::cli::PolicyCommand;
 
 /// Enterprises read, evaluated and written per step: bounds the memory the
-/// evaluations with their explanations take, whatever the file's size
-/// (8 192: about 400 MB peak for 1M enterprises, and faster than 50 000,
-/// which took 2.2 GB for 100k).
+/// enterprises and their outcomes take, whatever the file's size. The
+/// outcomes are evaluated without explanations (only the results are
+/// written).
 const CHUNK: usize = 8_192;
 
 /// Runs a policy command.
@@ -104,19 +104,20 @@ fn run_batch(
                 .par_iter()
                 .map(|record| layout.enterprise(record))
                 .collect::<Result<Vec<_>>>()?;
-            let evaluations = batch::evaluate_all(&pack, &enterprises, &options);
-            let rows = evaluations
+            let outcomes = batch::evaluate_all_outcomes(&pack, &enterprises, &options);
+            let rows = outcomes
                 .into_par_iter()
                 .zip(chunk.par_iter())
-                .map(|(evaluation, record)| {
-                    let evaluation = evaluation
+                .zip(enterprises.par_iter())
+                .map(|((outcome, record), enterprise)| {
+                    let outcome = outcome
                         .map_err(|error| anyhow!("{input_name}:{}: {error}", line(record)))?;
-                    Ok((row(&columns, &evaluation), evaluation))
+                    Ok((row(&pack, &columns, &enterprise.id, &outcome), outcome))
                 })
                 .collect::<Result<Vec<_>>>()?;
-            for (text, evaluation) in &rows {
+            for (text, outcome) in &rows {
                 writer.write_all(text.as_bytes())?;
-                counts.add(evaluation);
+                counts.add(outcome);
             }
             if chunk.len() < CHUNK {
                 break;
@@ -483,28 +484,28 @@ impl Column {
 }
 
 /// One line of the results CSV (with its newline).
-fn row(columns: &[Column], evaluation: &Evaluation) -> String {
+fn row(pack: &Pack, columns: &[Column], id: &str, outcome: &Outcome) -> String {
     let mut line = String::with_capacity(128);
     for (i, column) in columns.iter().enumerate() {
         if i > 0 {
             line.push(',');
         }
         match column.what {
-            What::Id => line.push_str(&csv_text(&evaluation.enterprise)),
-            What::Eligible(p) => line.push_str(flag(evaluation.policies[p].eligible)),
+            What::Id => line.push_str(&csv_text(id)),
+            What::Eligible(p) => line.push_str(flag(outcome.policies[p].eligible)),
             What::Amount(p) => {
-                if let Some(amount) = evaluation.policies[p].amount {
+                if let Some(amount) = outcome.policies[p].amount {
                     line.push_str(&money(amount));
                 }
             }
-            What::Criterion(p, c) => match evaluation.policies[p].criteria[c].status {
+            What::Criterion(p, c) => match outcome.policies[p].criteria[c] {
                 Status::Pass => line.push('1'),
                 Status::Fail => line.push('0'),
                 Status::Unknown => {}
             },
             What::Derived(d) => {
-                if let Some(value) = &evaluation.derived[d].value {
-                    line.push_str(&cell(value, evaluation.derived[d].ty));
+                if let Some(value) = &outcome.derived[d] {
+                    line.push_str(&cell(value, pack.derived[d].ty));
                 }
             }
         }
@@ -568,9 +569,9 @@ impl Counts {
         }
     }
 
-    fn add(&mut self, evaluation: &Evaluation) {
+    fn add(&mut self, outcome: &Outcome) {
         self.enterprises += 1;
-        for (count, result) in self.policies.iter_mut().zip(&evaluation.policies) {
+        for (count, result) in self.policies.iter_mut().zip(&outcome.policies) {
             count.eligible += usize::from(result.eligible);
             if let (Some(total), Some(amount)) = (count.amount.as_mut(), result.amount) {
                 *total += amount;
