@@ -45,22 +45,10 @@ pub struct EvaluationRun {
     pub created_at: DateTime<Utc>,
 }
 
-/// A node of the framework's tree (indicator, pillar, index).
-#[derive(Debug, Clone, Serialize)]
-pub struct NodeInfo {
-    pub code: String,
-    pub name_zh: String,
-    pub name_en: String,
-    /// 1 for an indicator, up to the index.
-    pub level: u32,
-    pub parent: Option<String>,
-    /// The weight relative to its siblings.
-    pub weight: f64,
-    /// 1 higher is better, -1 lower is better.
-    pub direction: f64,
-    pub unit: Option<String>,
-    pub rationale: Option<String>,
-}
+/// A node of the framework's tree (indicator, pillar, index), as it was at
+/// the run: the stored record itself (code, names, level, parent, weight
+/// relative to its siblings, direction, unit, rationale).
+pub type NodeInfo = EvaluationNodeRecord;
 
 /// One unit's result on one node.
 #[derive(Debug, Clone, Serialize)]
@@ -388,21 +376,7 @@ fn evaluation_of(stored: StoredEvaluation, exit_flags: Vec<ExitFlag>) -> Evaluat
         .collect();
     // Stable: ties and unranked units keep the data's order.
     units.sort_by_key(|(code, _)| index_rank.get(code.as_str()).copied().unwrap_or(u32::MAX));
-    let nodes = stored
-        .nodes
-        .iter()
-        .map(|n| NodeInfo {
-            code: n.code.clone(),
-            name_zh: n.name_zh.clone(),
-            name_en: n.name_en.clone(),
-            level: n.level,
-            parent: n.parent.clone(),
-            weight: n.weight,
-            direction: n.direction,
-            unit: n.unit.clone(),
-            rationale: n.rationale.clone(),
-        })
-        .collect();
+    let nodes = stored.nodes.clone();
     let results = stored
         .results
         .iter()

@@ -3,7 +3,8 @@
 use crate::axis::{Frame, LABEL_SIZE, Scale, draw_frame};
 use crate::icon::{icon_group, light_class};
 use crate::svg::{
-    Anchor, Text, close, escape, fit_font_size, no_data, num, open, text_width, usable, with_unit,
+    Anchor, Text, chart_title, close, escape, fit_font_size, no_data, num, open, text_width,
+    usable, with_unit,
 };
 use crate::{Labels, Light, NO_DATA, SYNTHETIC_NOTE, colours, light_name};
 
@@ -138,20 +139,7 @@ pub fn bars(chart: &Bars) -> String {
 
     let mut svg = open(width_px, height_px.ceil(), &name);
     svg.push_str(&frame_svg);
-    if !title.is_empty() {
-        svg.push_str(
-            &Text {
-                x: 8.0,
-                y: 19.0,
-                size: 15.0,
-                fill: colours::TEXT,
-                anchor: Anchor::Start,
-                class: "title",
-                bold: true,
-            }
-            .render(title),
-        );
-    }
+    svg.push_str(&chart_title(title));
     let zero = mapping.x(0.0);
     for (index, row) in chart.rows.iter().enumerate() {
         let top = mapping.y((count - index) as f64);

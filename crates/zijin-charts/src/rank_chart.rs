@@ -4,8 +4,8 @@
 
 use crate::axis::{Frame, LABEL_SIZE, Scale, draw_frame, nice_ticks};
 use crate::svg::{
-    Anchor, Text, close, escape, fit_font_size, format_short, no_data, num, open, text_width,
-    usable,
+    Anchor, Text, chart_title, close, escape, fit_font_size, format_short, no_data, num, open,
+    text_width, usable,
 };
 use crate::{SYNTHETIC_NOTE, colours};
 
@@ -182,20 +182,7 @@ pub fn rank_intervals(chart: &RankIntervals) -> String {
 
     let mut svg = open(width_px, height_px.ceil(), &name);
     svg.push_str(&frame_svg);
-    if !title.is_empty() {
-        svg.push_str(
-            &Text {
-                x: 8.0,
-                y: 19.0,
-                size: 15.0,
-                fill: colours::TEXT,
-                anchor: Anchor::Start,
-                class: "title",
-                bold: true,
-            }
-            .render(title),
-        );
-    }
+    svg.push_str(&chart_title(title));
     svg.push_str(&legend_svg(&legend, 8.0, title_height + 14.0));
 
     let clamp = |value: f64| value.clamp(0.5, units + 0.5);

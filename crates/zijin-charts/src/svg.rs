@@ -253,6 +253,24 @@ impl Text<'_> {
     }
 }
 
+/// The title line at the top left of a chart (bold, 15 px); nothing for an
+/// empty title.
+pub(crate) fn chart_title(title: &str) -> String {
+    if title.is_empty() {
+        return String::new();
+    }
+    Text {
+        x: 8.0,
+        y: 19.0,
+        size: 15.0,
+        fill: colours::TEXT,
+        anchor: Anchor::Start,
+        class: "title",
+        bold: true,
+    }
+    .render(title)
+}
+
 /// A chart with nothing to draw: its title (visible when there is room) and
 /// [`NO_DATA`] in the middle.
 pub(crate) fn no_data(width: f64, height: f64, title: &str) -> String {

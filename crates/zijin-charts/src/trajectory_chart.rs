@@ -3,7 +3,8 @@
 
 use crate::axis::{Frame, LABEL_SIZE, Mapping, Scale, draw_frame};
 use crate::svg::{
-    Anchor, Text, close, escape, format_short, no_data, num, open, text_width, usable, with_unit,
+    Anchor, Text, chart_title, close, escape, format_short, no_data, num, open, text_width, usable,
+    with_unit,
 };
 use crate::{Labels, Marker, colours};
 
@@ -322,20 +323,7 @@ pub fn trajectory(chart: &Trajectory) -> String {
 
     let mut svg = open(width_px, height_px, &name);
     svg.push_str(&frame_svg);
-    if !title.is_empty() {
-        svg.push_str(
-            &Text {
-                x: 8.0,
-                y: 19.0,
-                size: 15.0,
-                fill: colours::TEXT,
-                anchor: Anchor::Start,
-                class: "title",
-                bold: true,
-            }
-            .render(title),
-        );
-    }
+    svg.push_str(&chart_title(title));
     svg.push_str(&marks(&data, &chart.legend, &mapping));
     let legend_top = height_px - legend_height + 2.0;
     for (entry, x, row) in legend {

@@ -67,28 +67,10 @@ impl Frame {
 
     /// Keeps the units whose flag is true, in order.
     pub(crate) fn retain_units(&self, keep: &[bool]) -> Frame {
-        let units = self
-            .units
-            .iter()
-            .zip(keep)
-            .filter(|(_, k)| **k)
-            .map(|(u, _)| u.clone())
-            .collect();
-        let values = self
-            .values
-            .iter()
-            .map(|col| {
-                col.iter()
-                    .zip(keep)
-                    .filter(|(_, k)| **k)
-                    .map(|(v, _)| *v)
-                    .collect()
-            })
-            .collect();
         Frame {
-            units,
+            units: kept_rows(&self.units, keep),
             columns: self.columns.clone(),
-            values,
+            values: self.values.iter().map(|col| kept_rows(col, keep)).collect(),
         }
     }
 
@@ -98,6 +80,16 @@ impl Frame {
         self.columns.push(code);
         self.values.push(values);
     }
+}
+
+/// The rows whose flag is true, in order.
+fn kept_rows<T: Clone>(values: &[T], keep: &[bool]) -> Vec<T> {
+    values
+        .iter()
+        .zip(keep)
+        .filter(|(_, k)| **k)
+        .map(|(v, _)| v.clone())
+        .collect()
 }
 
 /// iData: the units, their group memberships, their optional year, and every
@@ -122,42 +114,19 @@ impl Dataset {
             return self.clone();
         };
         let keep: Vec<bool> = times.iter().map(|&t| t == year).collect();
-        let pick_str = |v: &[String]| -> Vec<String> {
-            v.iter()
-                .zip(&keep)
-                .filter(|(_, k)| **k)
-                .map(|(x, _)| x.clone())
-                .collect()
-        };
         Dataset {
-            codes: pick_str(&self.codes),
-            names: pick_str(&self.names),
+            codes: kept_rows(&self.codes, &keep),
+            names: kept_rows(&self.names, &keep),
             times: None,
             groups: self
                 .groups
                 .iter()
-                .map(|(name, values)| {
-                    let kept = values
-                        .iter()
-                        .zip(&keep)
-                        .filter(|(_, k)| **k)
-                        .map(|(x, _)| x.clone())
-                        .collect();
-                    (name.clone(), kept)
-                })
+                .map(|(name, values)| (name.clone(), kept_rows(values, &keep)))
                 .collect(),
             columns: self
                 .columns
                 .iter()
-                .map(|(name, values)| {
-                    let kept = values
-                        .iter()
-                        .zip(&keep)
-                        .filter(|(_, k)| **k)
-                        .map(|(x, _)| *x)
-                        .collect();
-                    (name.clone(), kept)
-                })
+                .map(|(name, values)| (name.clone(), kept_rows(values, &keep)))
                 .collect(),
         }
     }

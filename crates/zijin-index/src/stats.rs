@@ -99,34 +99,30 @@ pub fn kurtosis(x: &[f64]) -> Option<f64> {
 /// Ranks with 1 for the highest value, ties taking the minimum rank (R's
 /// `rank(-x, ties.method = "min")`); missing values get `NaN`.
 pub fn rank_desc(x: &[f64]) -> Vec<f64> {
-    let mut order: Vec<usize> = (0..x.len()).filter(|&i| !x[i].is_nan()).collect();
-    order.sort_unstable_by(|&a, &b| x[b].total_cmp(&x[a]));
-    let mut ranks = vec![f64::NAN; x.len()];
-    let mut k = 0;
-    while k < order.len() {
-        let mut j = k;
-        while j + 1 < order.len() && x[order[j + 1]] == x[order[k]] {
-            j += 1;
-        }
-        for &i in &order[k..=j] {
-            ranks[i] = (k + 1) as f64;
-        }
-        k = j + 1;
-    }
-    ranks
+    rank_by(x, true, |first, _| first as f64 + 1.0)
 }
 
 /// Ranks with 1 for the lowest value; ties take the minimum rank.
 pub fn rank_asc_min(x: &[f64]) -> Vec<f64> {
-    let negated: Vec<f64> = x.iter().map(|v| -v).collect();
-    rank_desc(&negated)
+    rank_by(x, false, |first, _| first as f64 + 1.0)
 }
 
 /// Ranks with 1 for the lowest value; ties take the average rank (for
 /// Spearman's correlation).
 pub fn rank_average(x: &[f64]) -> Vec<f64> {
+    rank_by(x, false, |first, last| (first + last) as f64 / 2.0 + 1.0)
+}
+
+/// Ranks the present values in order (highest first if `descending`); each
+/// run of equal values, at 0-based positions `first..=last`, gets
+/// `tied(first, last)`. Missing values get `NaN`.
+fn rank_by(x: &[f64], descending: bool, tied: impl Fn(usize, usize) -> f64) -> Vec<f64> {
     let mut order: Vec<usize> = (0..x.len()).filter(|&i| !x[i].is_nan()).collect();
-    order.sort_unstable_by(|&a, &b| x[a].total_cmp(&x[b]));
+    if descending {
+        order.sort_unstable_by(|&a, &b| x[b].total_cmp(&x[a]));
+    } else {
+        order.sort_unstable_by(|&a, &b| x[a].total_cmp(&x[b]));
+    }
     let mut ranks = vec![f64::NAN; x.len()];
     let mut k = 0;
     while k < order.len() {
@@ -134,9 +130,9 @@ pub fn rank_average(x: &[f64]) -> Vec<f64> {
         while j + 1 < order.len() && x[order[j + 1]] == x[order[k]] {
             j += 1;
         }
-        let average = (k + j) as f64 / 2.0 + 1.0;
+        let rank = tied(k, j);
         for &i in &order[k..=j] {
-            ranks[i] = average;
+            ranks[i] = rank;
         }
         k = j + 1;
     }

@@ -364,11 +364,16 @@ impl Prepared<'_, '_> {
                 .pipeline
                 .run_from(&spec, &weights, &self.start, self.from)?,
         };
-        let column = scores
-            .column_index(&self.target_code)
-            .ok_or_else(|| IndexError::spec("analysis", "target", "the target was not built"))?;
-        Ok(stats::rank_desc(scores.column(column)))
+        target_ranks(&scores, &self.target_code)
     }
+}
+
+/// The ranks of the `target` column of a build's last data set.
+fn target_ranks(scores: &Frame, target: &str) -> Result<Vec<f64>> {
+    let column = scores.column_index(target).ok_or_else(|| {
+        IndexError::spec("analysis", "target", format!("{target:?} was not built"))
+    })?;
+    Ok(stats::rank_desc(scores.column(column)))
 }
 
 /// Runs an analysis. `runs` is the number of draws (uncertainty) or the base
@@ -463,13 +468,7 @@ pub fn analyse(
         &prepared.start,
         from,
     )?;
-    let nominal_ranks = stats::rank_desc(
-        nominal.column(
-            nominal
-                .column_index(&prepared.target_code)
-                .expect("target built"),
-        ),
-    );
+    let nominal_ranks = target_ranks(&nominal, &prepared.target_code)?;
     let units = nominal.units().to_vec();
     let inputs: Vec<String> = prepared
         .inputs
@@ -491,11 +490,7 @@ pub fn analyse(
                     weights[node] = 0.0;
                     let ranks = pipeline
                         .run_from(&pipeline.spec, &weights, &prepared.start, from)
-                        .map(|scores| {
-                            stats::rank_desc(scores.column(
-                                scores.column_index(&prepared.target_code).expect("target"),
-                            ))
-                        });
+                        .and_then(|scores| target_ranks(&scores, &prepared.target_code));
                     (node, ranks)
                 })
                 .collect();
@@ -755,10 +750,7 @@ pub fn ranks_for(
         w[node] = *weight;
     }
     let scores = pipeline.run_from(spec, &w, &pipeline.prefix(spec, &w, 0)?, 0)?;
-    let column = scores.column_index(target).ok_or_else(|| {
-        IndexError::spec("analysis", "target", format!("{target:?} was not built"))
-    })?;
-    Ok(stats::rank_desc(scores.column(column)))
+    target_ranks(&scores, target)
 }
 
 /// Per unit: the nominal rank and the mean, median, 5th and 95th percentile

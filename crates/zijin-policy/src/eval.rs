@@ -245,17 +245,7 @@ pub fn evaluate(
     enterprise: &Enterprise,
     options: &Options,
 ) -> Result<Evaluation, EvalError> {
-    let reference_date = reference_date(enterprise, options)?;
-    let mut context = Context {
-        pack,
-        enterprise,
-        period: options.period,
-        reference_date,
-        known_on: options.known_on,
-        explain: true,
-        derived: BTreeMap::new(),
-        policies: BTreeMap::new(),
-    };
+    let mut context = Context::new(pack, enterprise, options, true)?;
     let mut derived_results = Vec::new();
     for derived in &pack.derived {
         let mut explanation = Explanation::default();
@@ -344,7 +334,7 @@ pub fn evaluate(
     Ok(Evaluation {
         enterprise: enterprise.id.clone(),
         period: options.period,
-        reference_date,
+        reference_date: context.reference_date,
         known_on: options.known_on,
         derived: derived_results,
         policies: policy_results,
@@ -408,17 +398,7 @@ pub fn evaluate_outcome(
     enterprise: &Enterprise,
     options: &Options,
 ) -> Result<Outcome, EvalError> {
-    let reference_date = reference_date(enterprise, options)?;
-    let mut context = Context {
-        pack,
-        enterprise,
-        period: options.period,
-        reference_date,
-        known_on: options.known_on,
-        explain: false,
-        derived: BTreeMap::new(),
-        policies: BTreeMap::new(),
-    };
+    let mut context = Context::new(pack, enterprise, options, false)?;
     // Stays empty: nothing is recorded without `explain`.
     let mut nothing = Explanation::default();
     let mut derived_values = Vec::with_capacity(pack.derived.len());
@@ -594,6 +574,28 @@ fn merge(a: Fault, b: Fault) -> Fault {
             Fault::Missing(a)
         }
         (Fault::Error(error), _) | (_, Fault::Error(error)) => Fault::Error(error),
+    }
+}
+
+impl<'a> Context<'a> {
+    /// A fresh evaluation of `pack` for `enterprise`; `explain` records what
+    /// each formula used.
+    fn new(
+        pack: &'a Pack,
+        enterprise: &'a Enterprise,
+        options: &Options,
+        explain: bool,
+    ) -> Result<Context<'a>, EvalError> {
+        Ok(Context {
+            pack,
+            enterprise,
+            period: options.period,
+            reference_date: reference_date(enterprise, options)?,
+            known_on: options.known_on,
+            explain,
+            derived: BTreeMap::new(),
+            policies: BTreeMap::new(),
+        })
     }
 }
 

@@ -29,6 +29,7 @@ use zijin_charts::{RankInterval, RankIntervals, RankLegend};
 use zijin_domain::Lang;
 
 use crate::ReportError;
+use crate::xlsx::{header_format, number, write_header};
 
 /// Lookups over one evaluation, built once.
 pub struct EvaluationView<'a> {
@@ -275,11 +276,7 @@ impl Formats {
     fn new() -> Formats {
         let top = || Format::new().set_align(FormatAlign::Top);
         Formats {
-            header: Format::new()
-                .set_bold()
-                .set_background_color("#E7E6E6")
-                .set_text_wrap()
-                .set_align(FormatAlign::Top),
+            header: header_format(),
             text: top(),
             wrapped: top().set_text_wrap(),
             bold: top().set_bold().set_text_wrap(),
@@ -288,35 +285,6 @@ impl Formats {
             rank: top().set_num_format("0.#"),
         }
     }
-}
-
-fn header(
-    sheet: &mut Worksheet,
-    formats: &Formats,
-    columns: &[(String, f64)],
-) -> Result<(), XlsxError> {
-    for (column, (name, width)) in columns.iter().enumerate() {
-        let column = column as u16;
-        sheet.write_string_with_format(0, column, name, &formats.header)?;
-        sheet.set_column_width(column, *width)?;
-    }
-    sheet.set_freeze_panes(1, 0)?;
-    Ok(())
-}
-
-/// A number cell, or a blank cell for an absent (or non-finite) number.
-fn number(
-    sheet: &mut Worksheet,
-    row: u32,
-    column: u16,
-    value: Option<f64>,
-    format: &Format,
-) -> Result<(), XlsxError> {
-    match value.filter(|value| value.is_finite()) {
-        Some(value) => sheet.write_number_with_format(row, column, value, format)?,
-        None => sheet.write_blank(row, column, format)?,
-    };
-    Ok(())
 }
 
 fn yes_no(value: bool, lang: Lang) -> &'static str {
@@ -497,7 +465,7 @@ fn ranking_sheet(
         columns.push((lang.pick("标记退出审查", "Exit flag").to_owned(), 12.0));
         columns.push((lang.pick("原因", "Reasons").to_owned(), 80.0));
     }
-    header(sheet, formats, &columns)?;
+    write_header(sheet, &formats.header, &columns)?;
     for (index, (unit, name)) in view.units().enumerate() {
         let row = index as u32 + 1;
         sheet.write_string_with_format(row, 0, unit, &formats.text)?;
@@ -568,7 +536,7 @@ fn indicators_sheet(
     .into_iter()
     .map(|(name, width)| (name.to_owned(), width))
     .collect();
-    header(sheet, formats, &columns)?;
+    write_header(sheet, &formats.header, &columns)?;
     let mut row = 1;
     for (unit, name) in view.units() {
         for node in &view.evaluation.nodes {

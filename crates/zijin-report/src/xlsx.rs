@@ -25,11 +25,7 @@ struct Formats {
 impl Formats {
     fn new() -> Formats {
         Formats {
-            header: Format::new()
-                .set_bold()
-                .set_background_color("#E7E6E6")
-                .set_text_wrap()
-                .set_align(FormatAlign::Top),
+            header: header_format(),
             text: Format::new().set_align(FormatAlign::Top),
             wrapped: Format::new().set_text_wrap().set_align(FormatAlign::Top),
             number: Format::new()
@@ -67,19 +63,37 @@ enum Cell<'a> {
     Points(Option<f64>),
 }
 
-/// Writes a bold header row, freezes it and sets the column widths.
+/// The format of a header row: bold on grey, wrapped, aligned to the top.
+/// Shared by the workbooks of this crate.
+pub(crate) fn header_format() -> Format {
+    Format::new()
+        .set_bold()
+        .set_background_color("#E7E6E6")
+        .set_text_wrap()
+        .set_align(FormatAlign::Top)
+}
+
+/// Writes a header row in `format`, freezes it and sets the column widths.
+pub(crate) fn write_header<S: AsRef<str>>(
+    sheet: &mut Worksheet,
+    format: &Format,
+    columns: &[(S, f64)],
+) -> Result<(), XlsxError> {
+    for (column, (name, width)) in columns.iter().enumerate() {
+        let column = column as u16;
+        sheet.write_string_with_format(0, column, name.as_ref(), format)?;
+        sheet.set_column_width(column, *width)?;
+    }
+    sheet.set_freeze_panes(1, 0)?;
+    Ok(())
+}
+
 fn header(
     sheet: &mut Worksheet,
     formats: &Formats,
     columns: &[(&str, f64)],
 ) -> Result<(), XlsxError> {
-    for (column, (name, width)) in columns.iter().enumerate() {
-        let column = column as u16;
-        sheet.write_string_with_format(0, column, *name, &formats.header)?;
-        sheet.set_column_width(column, *width)?;
-    }
-    sheet.set_freeze_panes(1, 0)?;
-    Ok(())
+    write_header(sheet, &formats.header, columns)
 }
 
 fn row(
@@ -116,8 +130,8 @@ fn row(
     Ok(())
 }
 
-/// A number cell, or a blank cell for an absent number.
-fn number(
+/// A number cell, or a blank cell for an absent (or non-finite) number.
+pub(crate) fn number(
     sheet: &mut Worksheet,
     row: u32,
     column: u16,

@@ -10,8 +10,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
-use comfy_table::presets::UTF8_FULL_CONDENSED;
-use comfy_table::{CellAlignment, ContentArrangement, Table};
+use comfy_table::CellAlignment;
 use zijin_exchange::{
     format_value, frame_csv, parse_index_spec, parse_index_toml, read_framework, read_index_data,
     records_csv,
@@ -20,6 +19,7 @@ use zijin_index::uncertainty::{Analysis, AnalysisKind, AnalysisSpec};
 use zijin_index::{Build, Dataset, Fallback, Framework, IndexError, Pipeline, Spec, Stage};
 
 use crate::cli::{IndexCommand, IndexInputs, IndexOutput, Lang};
+use crate::render::{new_table, tr};
 
 /// Runs an index command.
 pub fn run(command: &IndexCommand, lang: Lang) -> Result<()> {
@@ -672,22 +672,6 @@ fn write_outputs(
         }
     }
     Ok(())
-}
-
-fn tr<'a>(lang: Lang, zh: &'a str, en: &'a str) -> &'a str {
-    match lang {
-        Lang::Zh => zh,
-        Lang::En => en,
-    }
-}
-
-fn new_table(header: Vec<&str>) -> Table {
-    let mut table = Table::new();
-    table
-        .load_preset(UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Dynamic)
-        .set_header(header);
-    table
 }
 
 /// The summary of a build: what went in, what the stages did, the top and

@@ -16,14 +16,15 @@ mod assessment;
 pub use assessment::{assessment, demo};
 
 /// Picks the Chinese or the English text.
-fn tr<'a>(lang: Lang, zh: &'a str, en: &'a str) -> &'a str {
+pub(crate) fn tr<'a>(lang: Lang, zh: &'a str, en: &'a str) -> &'a str {
     match lang {
         Lang::Zh => zh,
         Lang::En => en,
     }
 }
 
-fn new_table(header: Vec<&str>) -> Table {
+/// A terminal table in the house style, with its header.
+pub(crate) fn new_table(header: Vec<&str>) -> Table {
     let mut table = Table::new();
     table
         .load_preset(UTF8_FULL_CONDENSED)

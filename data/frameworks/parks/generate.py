@@ -15,13 +15,11 @@ Python versions; the normal draws are our own Box-Muller).
     python3 generate.py -o -       # writes to standard output
     python3 generate.py --check    # exit 1 if the committed file differs
 """
-import argparse
-import csv
-import io
-import math
 import os
-import random
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from synth import clip, main, to_csv  # noqa: E402  (the shared draws and command line)
 
 SEED = 20250115
 YEARS = [2021, 2022, 2023, 2024]
@@ -80,37 +78,6 @@ LEVEL = {
 PROFILE_INDEX = {"industrial": 0, "mixed": 1, "urban": 2}
 MARKET = [1.0, 0.85, 0.75, 0.80]       # venture investment cycle, 2021–2024
 GROWTH_SHOCK = [0.0, -3.0, 1.0, 0.0]   # revenue growth, percentage points, 2021–2024
-
-
-class Rng:
-    """Draws built on random.Random.random() only, so the sequence is stable across Python versions."""
-
-    def __init__(self, seed):
-        self.r = random.Random(seed)
-
-    def uniform(self, a, b):
-        return a + (b - a) * self.r.random()
-
-    def normal(self, mu=0.0, sigma=1.0):
-        u1 = 1.0 - self.r.random()  # in (0, 1]
-        u2 = self.r.random()
-        return mu + sigma * math.sqrt(-2.0 * math.log(u1)) * math.cos(2.0 * math.pi * u2)
-
-    def noise(self, sd):
-        """A multiplicative noise factor with median 1."""
-        return math.exp(self.normal(0.0, sd))
-
-    def pick(self, n, k):
-        """k distinct indices out of range(n) (partial Fisher-Yates)."""
-        idx = list(range(n))
-        for i in range(k):
-            j = i + int(self.r.random() * (n - i))
-            idx[i], idx[j] = idx[j], idx[i]
-        return sorted(idx[:k])
-
-
-def clip(x, lo, hi):
-    return max(lo, min(hi, x))
 
 
 def generate(rng):
@@ -187,49 +154,11 @@ def blank_some(rng, rows):
     return len(blanked), n_cells
 
 
-def to_csv(rows):
-    out = io.StringIO()
-    w = csv.writer(out, lineterminator="\n")
-    header = ["uCode", "uName", "Time"] + DENOMINATORS + INDICATORS
-    w.writerow(header)
-    for row in rows:
-        cells = []
-        for col in header:
-            x = row[col]
-            if x is None:
-                cells.append("")
-            elif isinstance(x, float):
-                cells.append(f"{x:.{DECIMALS[col]}f}")
-            else:
-                cells.append(str(x))
-        w.writerow(cells)
-    return out.getvalue()
-
-
-def main():
-    here = os.path.dirname(os.path.abspath(__file__))
-    default = os.path.join(here, "iData.synthetic.csv")
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("-o", "--output", default=default, help="output file, or - for standard output")
-    ap.add_argument("--check", action="store_true", help="compare with the existing file instead of writing")
-    args = ap.parse_args()
-    rng = Rng(SEED)
+def make(rng):
     rows = generate(rng)
     n_missing, n_cells = blank_some(rng, rows)
-    text = to_csv(rows)
-    if args.check:
-        with open(default, encoding="utf-8") as f:
-            same = f.read() == text
-        print("iData.synthetic.csv is up to date" if same else "iData.synthetic.csv differs from generate.py's output")
-        sys.exit(0 if same else 1)
-    if args.output == "-":
-        sys.stdout.write(text)
-    else:
-        with open(args.output, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
-        print(f"wrote {args.output}: {len(rows)} rows, {n_missing} of {n_cells} indicator fields empty "
-              f"({100 * n_missing / n_cells:.1f}%), seed {SEED}", file=sys.stderr)
+    return to_csv(rows, ["uCode", "uName", "Time"] + DENOMINATORS + INDICATORS, DECIMALS), len(rows), n_missing, n_cells
 
 
 if __name__ == "__main__":
-    main()
+    main(__doc__.splitlines()[0], os.path.dirname(os.path.abspath(__file__)), SEED, make)
