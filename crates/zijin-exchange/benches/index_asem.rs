@@ -17,7 +17,7 @@ fn main() {
 
 fn inputs() -> (Framework, Dataset, Spec, AnalysisSpec) {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let shared = root.join("../shared/data/coinr-asem");
+    let shared = root.join("data/coinr-asem");
     let framework = read_framework(
         "iMeta.csv",
         &std::fs::read(shared.join("iMeta.csv")).unwrap(),
@@ -45,7 +45,7 @@ fn inputs() -> (Framework, Dataset, Spec, AnalysisSpec) {
 /// Reading iMeta and iData, checking them and building every stage.
 #[divan::bench]
 fn read_and_build(bencher: Bencher) {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/coinr-asem");
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../data/coinr-asem");
     let meta = std::fs::read(root.join("iMeta.csv")).unwrap();
     let data = std::fs::read(root.join("iData.csv")).unwrap();
     let (_, _, spec, _) = inputs();

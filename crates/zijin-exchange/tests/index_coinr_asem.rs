@@ -1,5 +1,5 @@
 //! The index engine against COINr: COINr's example pipeline on the ASEM data
-//! (`shared/data/coinr-asem/`) must give every stage of COINr 1.1.14's
+//! (`data/coinr-asem/`, a copy of `shared/data/coinr-asem/`) must give every stage of COINr 1.1.14's
 //! published results (`expected-v1/`) to 1e-9 relative, the ranks and the
 //! treatment decisions exactly.
 
@@ -10,7 +10,7 @@ use zijin_exchange::{parse_index_spec, read_framework, read_index_data};
 use zijin_index::{Build, Framework, Pipeline, PointMark, Stage};
 
 fn shared() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/coinr-asem")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../data/coinr-asem")
 }
 
 fn repo() -> PathBuf {

@@ -42,7 +42,7 @@ fn inputs() -> (
     zijin_index::Dataset,
     zijin_index::Spec,
 ) {
-    let shared = manifest().join("../../../shared/data/coinr-asem");
+    let shared = manifest().join("../../data/coinr-asem");
     let framework = read_framework(
         "iMeta.csv",
         &std::fs::read(shared.join("iMeta.csv")).unwrap(),
@@ -253,7 +253,7 @@ fn pca_and_optimised_weights_on_asem() {
 #[test]
 fn panel_imputation_fills_a_year_from_the_years_before() {
     // COINr's own example: remove NZ's LPI in 2022 and take it from 2021.
-    let shared = manifest().join("../../../shared/data/coinr-asem");
+    let shared = manifest().join("../../data/coinr-asem");
     let framework = read_framework(
         "iMeta.csv",
         &std::fs::read(shared.join("iMeta.csv")).unwrap(),

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn shared() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/coinr-asem")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../data/coinr-asem")
 }
 
 fn pipeline() -> PathBuf {
