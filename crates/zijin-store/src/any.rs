@@ -3,11 +3,15 @@
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
-use zijin_domain::{IndicatorCode, ObservationRecord, Plan, PlanCode, Region, RegionCode};
+use zijin_domain::{
+    IndicatorCode, ObservationRecord, Plan, PlanCode, Region, RegionCode, RegistryEntry, Uscc,
+};
 
 use crate::{
-    EvaluationRunRecord, ImportBatch, ImportOutcome, ImportRecord, ObservationFilter, PlanSaved,
-    PostgresStore, RegionsSaved, Result, SqliteStore, Store, StoredEvaluation, StoredPlan,
+    EnterpriseHistory, EntitlementRecord, EvaluationRunRecord, ImportBatch, ImportOutcome,
+    ImportRecord, ObservationFilter, PlanSaved, PolicyRunRecord, PostgresStore, RegionsSaved,
+    RegistryBatch, RegistryFilter, RegistryImportRecord, RegistryOutcome, Result, SqliteStore,
+    Store, StoredEvaluation, StoredPlan,
 };
 
 /// Either store, so that the binary can take `--db` as a path or a URL.
@@ -152,6 +156,50 @@ impl Store for AnyStore {
 
     async fn evaluation(&self, id: i64) -> Result<Option<StoredEvaluation>> {
         delegate!(self, store => store.evaluation(id))
+    }
+
+    async fn save_registry(&self, batch: &RegistryBatch) -> Result<RegistryOutcome> {
+        delegate!(self, store => store.save_registry(batch))
+    }
+
+    async fn registry(&self, filter: &RegistryFilter) -> Result<Vec<RegistryEntry>> {
+        delegate!(self, store => store.registry(filter))
+    }
+
+    async fn enterprise(&self, uscc: &Uscc) -> Result<Option<EnterpriseHistory>> {
+        delegate!(self, store => store.enterprise(uscc))
+    }
+
+    async fn enterprise_count(&self) -> Result<usize> {
+        delegate!(self, store => store.enterprise_count())
+    }
+
+    async fn enterprise_codes(&self) -> Result<Vec<Uscc>> {
+        delegate!(self, store => store.enterprise_codes())
+    }
+
+    async fn registry_imports(&self) -> Result<Vec<RegistryImportRecord>> {
+        delegate!(self, store => store.registry_imports())
+    }
+
+    async fn save_policy_run(
+        &self,
+        run: &PolicyRunRecord,
+        entitlements: &[EntitlementRecord],
+    ) -> Result<i64> {
+        delegate!(self, store => store.save_policy_run(run, entitlements))
+    }
+
+    async fn policy_runs(&self) -> Result<Vec<PolicyRunRecord>> {
+        delegate!(self, store => store.policy_runs())
+    }
+
+    async fn policy_entitlements(
+        &self,
+        run_id: i64,
+        uscc: Option<&Uscc>,
+    ) -> Result<Vec<EntitlementRecord>> {
+        delegate!(self, store => store.policy_entitlements(run_id, uscc))
     }
 }
 

@@ -2,16 +2,22 @@
 //! back into domain values, deciding what an import writes, and the order of
 //! results. The backends only differ in their SQL and column types.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt::Display;
+use std::str::FromStr;
 
-use chrono::{DateTime, SubsecRound, Utc};
+use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
+use rust_decimal::Decimal;
 use zijin_domain::{
-    IndicatorCode, Observation, ObservationRecord, Period, Plan, Qualifier, Region, RegionCode,
-    RegionKind, SourceQuality,
+    Enterprise, EnterpriseFactsAndLabels, EntitlementStatus, Fact, FactValue, IndicatorCode,
+    IndustrialChain, Label, LabelKind, Observation, ObservationRecord, Period, Plan, Qualifier,
+    Region, RegionCode, RegionKind, RegistryEntry, SourceQuality, Uscc, YearFact,
 };
 
-use crate::{ImportOutcome, Result, StoreError, StoredPlan};
+use crate::{
+    EnterpriseHistory, FactRevision, FactYears, ImportOutcome, LabelRevision, RegistryBatch,
+    RegistryOutcome, Result, StoreError, StoredPlan,
+};
 
 pub(crate) fn corrupt(what: impl Into<String>, message: impl Display) -> StoreError {
     StoreError::Corrupt {
@@ -507,6 +513,520 @@ pub(crate) fn stored_u32(what: &str, value: i64) -> Result<u32> {
 /// A float that is missing (`None`) rather than `NaN`.
 pub(crate) fn finite(value: Option<f64>) -> Option<f64> {
     value.filter(|v| !v.is_nan())
+}
+
+// The enterprise registry.
+
+/// A credit code read back from either backend.
+pub(crate) fn parse_uscc(text: &str) -> Result<Uscc> {
+    Uscc::parse(text).map_err(|error| corrupt("unified social credit code", error))
+}
+
+fn parse_fact(variable: &str) -> Result<Fact> {
+    Fact::from_name(variable)
+        .ok_or_else(|| corrupt("enterprise fact", format!("unknown variable {variable:?}")))
+}
+
+fn parse_label_kind(text: &str) -> Result<LabelKind> {
+    LabelKind::from_str(text).map_err(|error| corrupt("label kind", error))
+}
+
+pub(crate) fn parse_entitlement_status(text: &str) -> Result<EntitlementStatus> {
+    EntitlementStatus::from_str(text).map_err(|error| corrupt("entitlement status", error))
+}
+
+/// An amount kept as exact decimal text.
+pub(crate) fn parse_amount(text: Option<&str>) -> Result<Option<Decimal>> {
+    text.map(|text| {
+        Decimal::from_str_exact(text)
+            .map_err(|error| corrupt("entitlement amount", format!("{text:?}: {error}")))
+    })
+    .transpose()
+}
+
+/// An amount as stored: its shortest exact text.
+pub(crate) fn amount_text(amount: Option<Decimal>) -> Option<String> {
+    amount.map(|amount| amount.normalize().to_string())
+}
+
+/// A count kept in an INTEGER column.
+pub(crate) fn stored_count(what: &str, value: i64) -> Result<usize> {
+    parse_count(what, value)
+}
+
+/// An enterprise as read from either backend; the text borrows from the row.
+pub(crate) struct EnterpriseRow<'r> {
+    pub uscc: &'r str,
+    pub name: &'r str,
+    pub registration_date: NaiveDate,
+    pub district: &'r str,
+    pub park: Option<&'r str>,
+    pub chain: &'r str,
+    pub synthetic: bool,
+}
+
+impl EnterpriseRow<'_> {
+    pub fn into_enterprise(self) -> Result<Enterprise> {
+        let region_code =
+            |text: &str| RegionCode::new(text).map_err(|error| corrupt("region code", error));
+        Ok(Enterprise {
+            uscc: parse_uscc(self.uscc)?,
+            name: self.name.to_owned(),
+            registration_date: self.registration_date,
+            district: region_code(self.district)?,
+            park: self.park.map(region_code).transpose()?,
+            chain: IndustrialChain::from_str(self.chain)
+                .map_err(|error| corrupt("industrial chain", error))?,
+            synthetic: self.synthetic,
+        })
+    }
+}
+
+/// One stored revision of a fact, as read from either backend.
+pub(crate) struct FactRow<'r> {
+    pub year: i32,
+    pub variable: &'r str,
+    pub revision: i32,
+    pub value: &'r str,
+}
+
+/// A fact revision decoded: (year, fact, revision, value).
+pub(crate) type DecodedFact = (i32, Fact, u32, FactValue);
+
+impl FactRow<'_> {
+    pub fn decode(self, uscc: &str) -> Result<DecodedFact> {
+        let fact = parse_fact(self.variable)?;
+        let value = fact.parse_value(self.value).map_err(|error| {
+            corrupt(
+                format!("fact {} {} of {uscc}", fact.name(), self.year),
+                error,
+            )
+        })?;
+        let revision = parse_version(
+            || format!("revision of fact {} {} of {uscc}", fact.name(), self.year),
+            self.revision,
+        )?;
+        Ok((self.year, fact, revision, value))
+    }
+}
+
+/// One stored revision of a label, as read from either backend.
+pub(crate) struct LabelRow<'r> {
+    pub kind: &'r str,
+    pub valid_from: NaiveDate,
+    pub revision: i32,
+    pub valid_to: Option<NaiveDate>,
+    pub number: Option<&'r str>,
+    pub source: &'r str,
+}
+
+impl LabelRow<'_> {
+    pub fn decode(self, uscc: &str) -> Result<(Label, u32)> {
+        let kind = parse_label_kind(self.kind)?;
+        let revision = parse_version(
+            || format!("revision of label {kind} {} of {uscc}", self.valid_from),
+            self.revision,
+        )?;
+        if self.valid_to.is_some_and(|last| last < self.valid_from) {
+            return Err(corrupt(
+                format!("label {kind} {} of {uscc}", self.valid_from),
+                "it ends before it starts",
+            ));
+        }
+        // Not Label::new: a stored label without an end has none.
+        let label = Label {
+            kind,
+            valid_from: self.valid_from,
+            valid_to: self.valid_to,
+            number: self.number.map(str::to_owned),
+            source: self.source.to_owned(),
+        };
+        Ok((label, revision))
+    }
+}
+
+/// Orders an entry's facts by year, then the vocabulary's order, and its
+/// labels by kind, then first day (the stored order is that of the text).
+pub(crate) fn sort_entry(entry: &mut RegistryEntry) {
+    entry
+        .facts
+        .sort_unstable_by_key(|fact| (fact.year, fact.fact));
+    entry
+        .labels
+        .sort_by_key(|label| (label.kind, label.valid_from));
+}
+
+/// Fills the registry's entries (ordered by credit code, as read) with rows of
+/// facts or labels that come grouped by credit code: the position of the
+/// current code is remembered, so that only a change of code is looked up.
+pub(crate) struct EntryCursor {
+    positions: HashMap<String, usize>,
+    current: Option<(String, usize)>,
+}
+
+impl EntryCursor {
+    pub fn new(entries: &[RegistryEntry]) -> Self {
+        EntryCursor {
+            positions: entries
+                .iter()
+                .enumerate()
+                .map(|(position, entry)| (entry.enterprise.uscc.to_string(), position))
+                .collect(),
+            current: None,
+        }
+    }
+
+    /// The position of the entry of `uscc`.
+    pub fn position(&mut self, uscc: &str) -> Result<usize> {
+        if let Some((code, position)) = &self.current
+            && code == uscc
+        {
+            return Ok(*position);
+        }
+        let Some(&position) = self.positions.get(uscc) else {
+            return Err(corrupt(
+                "enterprise fact or label",
+                format!("its enterprise {uscc} is not stored"),
+            ));
+        };
+        self.current = Some((uscc.to_owned(), position));
+        Ok(position)
+    }
+}
+
+/// A fact to insert: borrowed from the batch, with its stored text and revision.
+pub(crate) struct FactWrite<'a> {
+    pub uscc: &'a str,
+    pub year: i32,
+    pub variable: &'static str,
+    pub value: String,
+    pub revision: u32,
+}
+
+/// A label to insert.
+pub(crate) struct LabelWrite<'a> {
+    pub uscc: &'a str,
+    pub label: &'a Label,
+    pub revision: u32,
+}
+
+/// The facts and labels the batch gives for one enterprise (several entries
+/// of `facts_and_labels` for the same code are taken together).
+struct Group<'a> {
+    uscc: &'a str,
+    facts: Vec<&'a YearFact>,
+    labels: Vec<&'a Label>,
+    compared: bool,
+}
+
+/// What a registry import writes, decided the same way on both backends:
+/// the backend feeds it the stored enterprises the batch names, then the
+/// latest stored facts and labels of each stored enterprise the batch has
+/// facts or labels for, and writes what it decides.
+pub(crate) struct RegistryPlan<'a> {
+    batch: &'a RegistryBatch,
+    /// Every credit code the batch names, sorted, without repeats.
+    codes: Vec<&'a str>,
+    /// The batch's enterprises by credit code.
+    enterprises: HashMap<&'a str, &'a Enterprise>,
+    stored: HashSet<&'a str>,
+    updates: Vec<&'a Enterprise>,
+    enterprises_unchanged: usize,
+    groups: Vec<Group<'a>>,
+    facts: Vec<FactWrite<'a>>,
+    labels: Vec<LabelWrite<'a>>,
+    facts_added: usize,
+    facts_revised: usize,
+    facts_unchanged: usize,
+    labels_added: usize,
+    labels_revised: usize,
+    labels_unchanged: usize,
+}
+
+impl<'a> RegistryPlan<'a> {
+    pub fn new(batch: &'a RegistryBatch) -> Self {
+        let enterprises: HashMap<&str, &Enterprise> = batch
+            .enterprises
+            .iter()
+            .map(|enterprise| (enterprise.uscc.as_str(), enterprise))
+            .collect();
+        let mut groups: Vec<Group<'a>> = Vec::new();
+        let mut sorted: Vec<&EnterpriseFactsAndLabels> = batch.facts_and_labels.iter().collect();
+        sorted.sort_by(|a, b| a.uscc.cmp(&b.uscc));
+        for entry in sorted {
+            let same = groups
+                .last()
+                .is_some_and(|group| group.uscc == entry.uscc.as_str());
+            if !same {
+                groups.push(Group {
+                    uscc: entry.uscc.as_str(),
+                    facts: Vec::new(),
+                    labels: Vec::new(),
+                    compared: false,
+                });
+            }
+            let group = groups.last_mut().expect("a group was just pushed");
+            group.facts.extend(&entry.facts);
+            group.labels.extend(&entry.labels);
+        }
+        for group in &mut groups {
+            // The table's key order, so that inserts append to its B-tree.
+            group
+                .facts
+                .sort_by(|a, b| (a.year, a.fact.name()).cmp(&(b.year, b.fact.name())));
+            group
+                .labels
+                .sort_by(|a, b| (a.kind.code(), a.valid_from).cmp(&(b.kind.code(), b.valid_from)));
+        }
+        let mut codes: Vec<&str> = enterprises
+            .keys()
+            .copied()
+            .chain(groups.iter().map(|group| group.uscc))
+            .collect();
+        codes.sort_unstable();
+        codes.dedup();
+        RegistryPlan {
+            batch,
+            codes,
+            enterprises,
+            stored: HashSet::new(),
+            updates: Vec::new(),
+            enterprises_unchanged: 0,
+            groups,
+            facts: Vec::new(),
+            labels: Vec::new(),
+            facts_added: 0,
+            facts_revised: 0,
+            facts_unchanged: 0,
+            labels_added: 0,
+            labels_revised: 0,
+            labels_unchanged: 0,
+        }
+    }
+
+    /// Every credit code the batch names, sorted: the stored enterprises among
+    /// them are read and given to [`RegistryPlan::stored_enterprise`].
+    pub fn codes(&self) -> &[&'a str] {
+        &self.codes
+    }
+
+    /// Takes a stored enterprise the batch names.
+    pub fn stored_enterprise(&mut self, stored: &Enterprise) {
+        let Some(code) = self
+            .codes
+            .binary_search(&stored.uscc.as_str())
+            .ok()
+            .map(|index| self.codes[index])
+        else {
+            return;
+        };
+        if !self.stored.insert(code) {
+            return;
+        }
+        if let Some(&new) = self.enterprises.get(code) {
+            if new == stored {
+                self.enterprises_unchanged += 1;
+            } else {
+                self.updates.push(new);
+            }
+        }
+    }
+
+    /// After the stored enterprises: every code with facts or labels must be
+    /// in the batch or stored. Returns the codes whose stored facts and labels
+    /// are to be compared (those of stored enterprises), sorted.
+    pub fn codes_to_compare(&self) -> Result<Vec<&'a str>> {
+        let mut codes = Vec::new();
+        for group in &self.groups {
+            if self.stored.contains(group.uscc) {
+                codes.push(group.uscc);
+            } else if !self.enterprises.contains_key(group.uscc) {
+                let uscc = parse_uscc(group.uscc)?;
+                return Err(StoreError::UnknownEnterprise(uscc));
+            }
+        }
+        Ok(codes)
+    }
+
+    fn group_index(&self, uscc: &str) -> Option<usize> {
+        self.groups
+            .binary_search_by(|group| group.uscc.cmp(uscc))
+            .ok()
+    }
+
+    /// Compares the batch's facts and labels of `uscc` with its latest stored
+    /// facts (any order) and labels.
+    pub fn compare(
+        &mut self,
+        uscc: &str,
+        latest_facts: &[DecodedFact],
+        latest_labels: &[(Label, u32)],
+    ) {
+        let Some(index) = self.group_index(uscc) else {
+            return;
+        };
+        let stored_facts: HashMap<(i32, Fact), (u32, FactValue)> = latest_facts
+            .iter()
+            .map(|&(year, fact, revision, value)| ((year, fact), (revision, value)))
+            .collect();
+        let stored_labels: HashMap<(LabelKind, NaiveDate), (&Label, u32)> = latest_labels
+            .iter()
+            .map(|(label, revision)| ((label.kind, label.valid_from), (label, *revision)))
+            .collect();
+        let group = &mut self.groups[index];
+        group.compared = true;
+        for fact in &group.facts {
+            let revision = match stored_facts.get(&(fact.year, fact.fact)) {
+                None => {
+                    self.facts_added += 1;
+                    1
+                }
+                Some((_, value)) if *value == fact.value => {
+                    self.facts_unchanged += 1;
+                    continue;
+                }
+                Some((revision, _)) => {
+                    self.facts_revised += 1;
+                    revision + 1
+                }
+            };
+            self.facts.push(FactWrite {
+                uscc: group.uscc,
+                year: fact.year,
+                variable: fact.fact.name(),
+                value: fact.value.text(),
+                revision,
+            });
+        }
+        for label in &group.labels {
+            let revision = match stored_labels.get(&(label.kind, label.valid_from)) {
+                None => {
+                    self.labels_added += 1;
+                    1
+                }
+                Some((stored, _)) if *stored == *label => {
+                    self.labels_unchanged += 1;
+                    continue;
+                }
+                Some((_, revision)) => {
+                    self.labels_revised += 1;
+                    revision + 1
+                }
+            };
+            self.labels.push(LabelWrite {
+                uscc: group.uscc,
+                label,
+                revision,
+            });
+        }
+    }
+
+    /// After every comparison: the facts and labels of enterprises with
+    /// nothing stored are all new.
+    fn finish(&mut self) {
+        let uncompared: Vec<&'a str> = self
+            .groups
+            .iter()
+            .filter(|group| !group.compared)
+            .map(|group| group.uscc)
+            .collect();
+        for uscc in uncompared {
+            self.compare(uscc, &[], &[]);
+        }
+        self.facts
+            .sort_by(|a, b| (a.uscc, a.year, a.variable).cmp(&(b.uscc, b.year, b.variable)));
+        self.labels.sort_by(|a, b| {
+            (a.uscc, a.label.kind.code(), a.label.valid_from).cmp(&(
+                b.uscc,
+                b.label.kind.code(),
+                b.label.valid_from,
+            ))
+        });
+    }
+
+    /// Everything to write, once every stored enterprise, fact and label has
+    /// been compared.
+    pub fn writes(mut self) -> RegistryWrites<'a> {
+        self.finish();
+        let mut inserts: Vec<&Enterprise> = self
+            .batch
+            .enterprises
+            .iter()
+            .filter(|enterprise| !self.stored.contains(enterprise.uscc.as_str()))
+            .collect();
+        inserts.sort_by(|a, b| a.uscc.cmp(&b.uscc));
+        let outcome = RegistryOutcome {
+            import_id: None,
+            enterprises_added: inserts.len(),
+            enterprises_updated: self.updates.len(),
+            enterprises_unchanged: self.enterprises_unchanged,
+            facts_added: self.facts_added,
+            facts_revised: self.facts_revised,
+            facts_unchanged: self.facts_unchanged,
+            labels_added: self.labels_added,
+            labels_revised: self.labels_revised,
+            labels_unchanged: self.labels_unchanged,
+        };
+        RegistryWrites {
+            inserts,
+            updates: self.updates,
+            facts: self.facts,
+            labels: self.labels,
+            outcome,
+        }
+    }
+}
+
+/// What a registry import writes.
+pub(crate) struct RegistryWrites<'a> {
+    pub inserts: Vec<&'a Enterprise>,
+    pub updates: Vec<&'a Enterprise>,
+    pub facts: Vec<FactWrite<'a>>,
+    pub labels: Vec<LabelWrite<'a>>,
+    /// The counts, without the import id.
+    pub outcome: RegistryOutcome,
+}
+
+impl RegistryWrites<'_> {
+    pub fn writes_nothing(&self) -> bool {
+        self.inserts.is_empty()
+            && self.updates.is_empty()
+            && self.facts.is_empty()
+            && self.labels.is_empty()
+    }
+}
+
+/// An enterprise's history with its facts by year, fact and revision, and its
+/// labels by kind, first day and revision.
+pub(crate) fn history_in_order(
+    enterprise: Enterprise,
+    import_id: i64,
+    mut facts: Vec<FactRevision>,
+    mut labels: Vec<LabelRevision>,
+) -> EnterpriseHistory {
+    facts.sort_unstable_by_key(|fact| (fact.year, fact.fact, fact.revision));
+    labels.sort_by(|a, b| {
+        (a.label.kind, a.label.valid_from, a.revision).cmp(&(
+            b.label.kind,
+            b.label.valid_from,
+            b.revision,
+        ))
+    });
+    EnterpriseHistory {
+        enterprise,
+        import_id,
+        facts,
+        labels,
+    }
+}
+
+/// The years of facts a registry read selects, as an inclusive range.
+pub(crate) fn fact_year_range(facts: FactYears) -> Option<(i32, i32)> {
+    match facts {
+        FactYears::All => Some((i32::MIN, i32::MAX)),
+        FactYears::None => None,
+        FactYears::Between(first, last) => Some((first, last)),
+    }
 }
 
 #[cfg(test)]

@@ -31,6 +31,14 @@
 //! Timestamps are kept to the microsecond on both backends. Periods are stored
 //! as their canonical text and sorted in Rust with the domain order.
 //!
+//! The enterprise registry (migration 0003) is kept the same way: enterprises
+//! by credit code (updated in place, as regions are), append-only revisions of
+//! their yearly facts (exact decimal text) and of their labels, each registry
+//! import in `registry_imports`; and the policy runs over it
+//! (`policy_runs`, `policy_entitlements`), append-only. A registry import
+//! ([`Store::save_registry`]) reads the latest revisions of the enterprises it
+//! names only, and writes in bulk like observations.
+//!
 //! Imports are written in bulk: the latest revisions are read one indicator
 //! at a time and compared with the batch (as [`Observation::same_content`]
 //! does), then the new rows go in as multi-row INSERTs of a cached prepared
@@ -44,10 +52,12 @@ mod sqlite;
 
 use std::future::Future;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
+use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use zijin_domain::{
-    IndicatorCode, Observation, ObservationRecord, Plan, PlanCode, Region, RegionCode,
+    Enterprise, EnterpriseFactsAndLabels, EntitlementStatus, Fact, FactValue, IndicatorCode, Label,
+    Observation, ObservationRecord, Plan, PlanCode, Region, RegionCode, RegistryEntry, Uscc,
 };
 
 pub use any::AnyStore;
@@ -97,6 +107,10 @@ pub enum StoreError {
     Corrupt { what: String, message: String },
     #[error("no plan with code {0} is stored")]
     UnknownPlan(PlanCode),
+    /// Facts or labels of an enterprise that is neither in the registry
+    /// batch nor stored (the import checks this before it reaches the store).
+    #[error("the enterprise {0} is neither in the registry import nor stored")]
+    UnknownEnterprise(Uscc),
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -289,6 +303,152 @@ pub struct StoredEvaluation {
     pub ranks: Vec<EvaluationRankRecord>,
 }
 
+/// One registry import: enterprises, and facts and labels by enterprise, from
+/// one or more files, written together. Each enterprise appears once in
+/// `enterprises`, and each (enterprise, year, fact) and (enterprise, kind,
+/// first day) once in `facts_and_labels`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RegistryBatch {
+    pub files: Vec<String>,
+    /// A SHA-256 digest over the files' bytes, hex.
+    pub digest: String,
+    pub imported_by: String,
+    pub imported_at: DateTime<Utc>,
+    /// New enterprises, or corrections of stored ones.
+    pub enterprises: Vec<Enterprise>,
+    /// Facts and labels of enterprises in `enterprises` or already stored.
+    pub facts_and_labels: Vec<EnterpriseFactsAndLabels>,
+}
+
+/// What a registry import did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct RegistryOutcome {
+    /// `None` when nothing was new and nothing was written.
+    pub import_id: Option<i64>,
+    pub enterprises_added: usize,
+    /// Stored enterprises whose name, dates, district, park, chain or
+    /// synthetic mark changed (updated in place).
+    pub enterprises_updated: usize,
+    pub enterprises_unchanged: usize,
+    /// Facts of a new (enterprise, year, fact): revision 1.
+    pub facts_added: usize,
+    /// Facts whose latest stored value differed: the next revision.
+    pub facts_revised: usize,
+    /// Facts equal to their latest revision: not stored again.
+    pub facts_unchanged: usize,
+    pub labels_added: usize,
+    pub labels_revised: usize,
+    pub labels_unchanged: usize,
+}
+
+impl RegistryOutcome {
+    /// Whether the import wrote anything.
+    pub fn wrote_anything(&self) -> bool {
+        self.import_id.is_some()
+    }
+}
+
+/// A past registry import, for the record.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RegistryImportRecord {
+    pub id: i64,
+    pub files: Vec<String>,
+    pub digest: String,
+    pub imported_by: String,
+    pub imported_at: DateTime<Utc>,
+    pub enterprises_added: usize,
+    pub enterprises_updated: usize,
+    pub facts_added: usize,
+    pub facts_revised: usize,
+    pub labels_added: usize,
+    pub labels_revised: usize,
+}
+
+/// Which facts [`Store::registry`] reads with the enterprises and labels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum FactYears {
+    /// Every year.
+    #[default]
+    All,
+    /// No facts: the enterprises and their labels only.
+    None,
+    /// The years from the first to the last, both included.
+    Between(i32, i32),
+}
+
+/// What [`Store::registry`] reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct RegistryFilter {
+    pub facts: FactYears,
+}
+
+/// One revision of one fact of an enterprise.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FactRevision {
+    pub year: i32,
+    pub fact: Fact,
+    pub value: FactValue,
+    /// From 1.
+    pub revision: u32,
+    pub import_id: i64,
+    /// When its import was recorded.
+    pub recorded_at: DateTime<Utc>,
+}
+
+/// One revision of one label of an enterprise.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LabelRevision {
+    pub label: Label,
+    pub revision: u32,
+    pub import_id: i64,
+    pub recorded_at: DateTime<Utc>,
+}
+
+/// An enterprise with every revision of its facts (by year, fact, revision)
+/// and of its labels (by kind, first day, revision).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EnterpriseHistory {
+    pub enterprise: Enterprise,
+    /// The import that wrote the enterprise's record as it is now.
+    pub import_id: i64,
+    pub facts: Vec<FactRevision>,
+    pub labels: Vec<LabelRevision>,
+}
+
+/// A run of a policy pack over the registry.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PolicyRunRecord {
+    /// Given by the store; ignored by [`Store::save_policy_run`].
+    pub id: i64,
+    pub pack_id: String,
+    pub pack_version: String,
+    /// The SHA-256 of the pack's text, hex.
+    pub pack_sha256: String,
+    /// The fiscal year evaluated.
+    pub period: i32,
+    /// The rules as known on this date (`None`: as known when run).
+    pub known_on: Option<NaiveDate>,
+    /// The data read: the latest registry import at the time of the run…
+    pub registry_import_id: Option<i64>,
+    /// …and a digest of the registry as read.
+    pub registry_digest: String,
+    pub created_at: DateTime<Utc>,
+    pub enterprise_count: usize,
+}
+
+/// The outcome of one policy for one enterprise in a run.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EntitlementRecord {
+    pub uscc: Uscc,
+    pub policy_id: String,
+    pub status: EntitlementStatus,
+    /// The amount granted, exact; `None` for a policy without an amount or
+    /// when it could not be computed.
+    pub amount: Option<Decimal>,
+    /// The explanation, as JSON text.
+    pub explanation: String,
+}
+
 /// The storage interface. Implemented by [`SqliteStore`] and [`PostgresStore`];
 /// the same scenario test runs against both.
 pub trait Store: Send + Sync {
@@ -361,4 +521,58 @@ pub trait Store: Send + Sync {
     /// A run with its nodes, units, results (by unit, then node, in the
     /// order saved) and rank uncertainty.
     fn evaluation(&self, id: i64) -> impl Future<Output = Result<Option<StoredEvaluation>>> + Send;
+
+    /// Writes a registry import in one transaction: new enterprises are
+    /// added and changed ones updated; each fact and label becomes revision
+    /// 1 of a new key, the next revision of a key whose latest revision
+    /// differs, or nothing when it equals it. When nothing is new, nothing is
+    /// written, not even the import record. Facts or labels of an enterprise
+    /// neither in the batch nor stored are a [`StoreError::UnknownEnterprise`].
+    fn save_registry(
+        &self,
+        batch: &RegistryBatch,
+    ) -> impl Future<Output = Result<RegistryOutcome>> + Send;
+
+    /// Every enterprise (by credit code) with the latest revision of each of
+    /// its facts that `filter` selects (by year, then fact) and of each of
+    /// its labels (by kind, then first day).
+    fn registry(
+        &self,
+        filter: &RegistryFilter,
+    ) -> impl Future<Output = Result<Vec<RegistryEntry>>> + Send;
+
+    /// One enterprise with every revision of its facts and labels.
+    fn enterprise(
+        &self,
+        uscc: &Uscc,
+    ) -> impl Future<Output = Result<Option<EnterpriseHistory>>> + Send;
+
+    /// How many enterprises are stored.
+    fn enterprise_count(&self) -> impl Future<Output = Result<usize>> + Send;
+
+    /// The credit codes of every stored enterprise, in order.
+    fn enterprise_codes(&self) -> impl Future<Output = Result<Vec<Uscc>>> + Send;
+
+    /// Every registry import, oldest first.
+    fn registry_imports(&self) -> impl Future<Output = Result<Vec<RegistryImportRecord>>> + Send;
+
+    /// Stores a policy run and its entitlements in one transaction, as a new
+    /// run (its `id` is ignored); returns the new run's id. Each (enterprise,
+    /// policy) appears once.
+    fn save_policy_run(
+        &self,
+        run: &PolicyRunRecord,
+        entitlements: &[EntitlementRecord],
+    ) -> impl Future<Output = Result<i64>> + Send;
+
+    /// Every policy run, oldest first.
+    fn policy_runs(&self) -> impl Future<Output = Result<Vec<PolicyRunRecord>>> + Send;
+
+    /// The entitlements of a run (of one enterprise when `uscc` is given),
+    /// by credit code, then policy id.
+    fn policy_entitlements(
+        &self,
+        run_id: i64,
+        uscc: Option<&Uscc>,
+    ) -> impl Future<Output = Result<Vec<EntitlementRecord>>> + Send;
 }

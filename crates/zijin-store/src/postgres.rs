@@ -12,22 +12,31 @@
 use std::str::FromStr;
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::migrate::Migrator;
 use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions, PgRow};
 use sqlx::{Connection, Postgres, QueryBuilder, Row, Transaction};
-use zijin_domain::{IndicatorCode, ObservationRecord, Plan, PlanCode, Region, RegionCode};
+use zijin_domain::{
+    Enterprise, IndicatorCode, Label, ObservationRecord, Plan, PlanCode, Region, RegionCode,
+    RegistryEntry, Uscc, YearFact,
+};
 
 use crate::common::{
-    ImportPlan, LatestRow, ObservationRow, PlanChange, PlanRow, RegionRow, carry, corrupt, finite,
-    groups_text, import_counts, parse_groups, plan_change, redact, region_changes,
-    region_kind_text, sort_by_key, sort_by_period_and_revision, stored_timestamp, stored_u32,
-    u64_bits, u64_from_bits, uncarry,
+    DecodedFact, EnterpriseRow, EntryCursor, FactRow, ImportPlan, LabelRow, LatestRow,
+    ObservationRow, PlanChange, PlanRow, RegionRow, RegistryPlan, amount_text, carry, corrupt,
+    fact_year_range, finite, groups_text, history_in_order, import_counts, parse_amount,
+    parse_entitlement_status, parse_groups, parse_uscc, plan_change, redact, region_changes,
+    region_kind_text, sort_by_key, sort_by_period_and_revision, sort_entry, stored_count,
+    stored_timestamp, stored_u32, u64_bits, u64_from_bits, uncarry,
 };
 use crate::{
-    EvaluationNodeRecord, EvaluationRankRecord, EvaluationResultRecord, EvaluationRunRecord,
-    EvaluationUnitRecord, ImportBatch, ImportOutcome, ImportRecord, ObservationFilter, PlanSaved,
-    RegionsSaved, Result, Store, StoreError, StoredEvaluation, StoredPlan,
+    EnterpriseHistory, EntitlementRecord, EvaluationNodeRecord, EvaluationRankRecord,
+    EvaluationResultRecord, EvaluationRunRecord, EvaluationUnitRecord, FactRevision, ImportBatch,
+    ImportOutcome, ImportRecord, LabelRevision, ObservationFilter, PlanSaved, PolicyRunRecord,
+    RegionsSaved, RegistryBatch, RegistryFilter, RegistryImportRecord, RegistryOutcome, Result,
+    Store, StoreError, StoredEvaluation, StoredPlan,
 };
 
 static MIGRATOR: Migrator = sqlx::migrate!("./migrations/postgres");
@@ -275,6 +284,277 @@ fn position_integer(position: usize) -> i32 {
 
 fn rank_integer(rank: u32) -> i32 {
     i32::try_from(rank).expect("a rank fits in the INTEGER column")
+}
+
+// The enterprise registry and the policy runs.
+
+/// Credit codes per `= ANY($1)` query while an import reads what is stored.
+const CODES_PER_QUERY: usize = 2_000;
+
+const SELECT_ENTERPRISE: &str = "SELECT uscc, name, registration_date, district, park, chain, synthetic, import_id \
+     FROM enterprises";
+
+const SELECT_POLICY_RUN: &str = "SELECT id, pack_id, pack_version, pack_sha256, period, \
+     known_on, registry_import_id, registry_digest, created_at, enterprise_count FROM policy_runs";
+
+/// Decodes a row of `SELECT_ENTERPRISE`.
+fn enterprise_row(row: &PgRow) -> Result<Enterprise, sqlx::Error> {
+    EnterpriseRow {
+        uscc: row.try_get(0)?,
+        name: row.try_get(1)?,
+        registration_date: row.try_get(2)?,
+        district: row.try_get(3)?,
+        park: row.try_get(4)?,
+        chain: row.try_get(5)?,
+        synthetic: row.try_get(6)?,
+    }
+    .into_enterprise()
+    .map_err(carry)
+}
+
+fn fact_row(row: &PgRow, first: usize) -> Result<FactRow<'_>, sqlx::Error> {
+    Ok(FactRow {
+        year: row.try_get(first)?,
+        variable: row.try_get(first + 1)?,
+        revision: row.try_get(first + 2)?,
+        value: row.try_get(first + 3)?,
+    })
+}
+
+fn label_row(row: &PgRow, first: usize) -> Result<LabelRow<'_>, sqlx::Error> {
+    Ok(LabelRow {
+        kind: row.try_get(first)?,
+        valid_from: row.try_get(first + 1)?,
+        revision: row.try_get(first + 2)?,
+        valid_to: row.try_get(first + 3)?,
+        number: row.try_get(first + 4)?,
+        source: row.try_get(first + 5)?,
+    })
+}
+
+fn count_of(what: &str, value: i64) -> Result<usize> {
+    stored_count(what, value)
+}
+
+fn registry_import_record(row: &PgRow) -> Result<RegistryImportRecord> {
+    let id: i64 = row.try_get(0)?;
+    let what = format!("counts of registry import {id}");
+    Ok(RegistryImportRecord {
+        id,
+        files: row.try_get(1)?,
+        digest: row.try_get(2)?,
+        imported_by: row.try_get(3)?,
+        imported_at: row.try_get(4)?,
+        enterprises_added: count_of(&what, row.try_get(5)?)?,
+        enterprises_updated: count_of(&what, row.try_get(6)?)?,
+        facts_added: count_of(&what, row.try_get(7)?)?,
+        facts_revised: count_of(&what, row.try_get(8)?)?,
+        labels_added: count_of(&what, row.try_get(9)?)?,
+        labels_revised: count_of(&what, row.try_get(10)?)?,
+    })
+}
+
+fn policy_run(row: &PgRow) -> Result<PolicyRunRecord> {
+    let id: i64 = row.try_get(0)?;
+    Ok(PolicyRunRecord {
+        id,
+        pack_id: row.try_get(1)?,
+        pack_version: row.try_get(2)?,
+        pack_sha256: row.try_get(3)?,
+        period: row.try_get(4)?,
+        known_on: row.try_get(5)?,
+        registry_import_id: row.try_get(6)?,
+        registry_digest: row.try_get(7)?,
+        created_at: row.try_get(8)?,
+        enterprise_count: count_of(&format!("enterprises of policy run {id}"), row.try_get(9)?)?,
+    })
+}
+
+/// Begins a read-only transaction that sees one snapshot.
+async fn begin_snapshot(pool: &PgPool) -> Result<Transaction<'static, Postgres>> {
+    let mut tx = pool.begin().await?;
+    sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        .execute(&mut *tx)
+        .await?;
+    Ok(tx)
+}
+
+/// Writes a registry import (see [`Store::save_registry`]).
+async fn save_registry_batch(
+    tx: &mut Transaction<'static, Postgres>,
+    batch: &RegistryBatch,
+) -> Result<RegistryOutcome> {
+    let mut plan = RegistryPlan::new(batch);
+    let codes: Vec<&str> = plan.codes().to_vec();
+    for chunk in codes.chunks(CODES_PER_QUERY) {
+        let stored = sqlx::query(&format!("{SELECT_ENTERPRISE} WHERE uscc = ANY($1)"))
+            .bind(chunk)
+            .try_map(|row: PgRow| enterprise_row(&row))
+            .fetch_all(&mut **tx)
+            .await
+            .map_err(uncarry)?;
+        for enterprise in &stored {
+            plan.stored_enterprise(enterprise);
+        }
+    }
+    let to_compare = plan.codes_to_compare()?;
+    for chunk in to_compare.chunks(CODES_PER_QUERY) {
+        let mut facts: HashMap<String, Vec<DecodedFact>> = HashMap::new();
+        sqlx::query(
+            "SELECT uscc, year, variable, revision, value FROM latest_enterprise_fact_revisions \
+             WHERE uscc = ANY($1)",
+        )
+        .bind(chunk)
+        .try_map(|row: PgRow| {
+            let uscc: &str = row.try_get(0)?;
+            let decoded = fact_row(&row, 1)?.decode(uscc).map_err(carry)?;
+            facts.entry(uscc.to_owned()).or_default().push(decoded);
+            Ok(())
+        })
+        .fetch_all(&mut **tx)
+        .await
+        .map_err(uncarry)?;
+        let mut labels: HashMap<String, Vec<(Label, u32)>> = HashMap::new();
+        sqlx::query(
+            "SELECT uscc, kind, valid_from, revision, valid_to, number, source \
+             FROM latest_enterprise_label_revisions WHERE uscc = ANY($1)",
+        )
+        .bind(chunk)
+        .try_map(|row: PgRow| {
+            let uscc: &str = row.try_get(0)?;
+            let decoded = label_row(&row, 1)?.decode(uscc).map_err(carry)?;
+            labels.entry(uscc.to_owned()).or_default().push(decoded);
+            Ok(())
+        })
+        .fetch_all(&mut **tx)
+        .await
+        .map_err(uncarry)?;
+        for &code in chunk {
+            let stored_facts = facts.get(code).map_or(&[][..], Vec::as_slice);
+            let stored_labels = labels.get(code).map_or(&[][..], Vec::as_slice);
+            plan.compare(code, stored_facts, stored_labels);
+        }
+    }
+    let writes = plan.writes();
+    if writes.writes_nothing() {
+        return Ok(writes.outcome);
+    }
+    let counts = writes.outcome;
+    let import_id: i64 = sqlx::query_scalar(
+        "INSERT INTO registry_imports (files, digest, imported_by, imported_at, \
+         enterprises_added, enterprises_updated, facts_added, facts_revised, labels_added, \
+         labels_revised) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+    )
+    .bind(&batch.files)
+    .bind(&batch.digest)
+    .bind(&batch.imported_by)
+    .bind(stored_timestamp(batch.imported_at))
+    .bind(database_integer(counts.enterprises_added))
+    .bind(database_integer(counts.enterprises_updated))
+    .bind(database_integer(counts.facts_added))
+    .bind(database_integer(counts.facts_revised))
+    .bind(database_integer(counts.labels_added))
+    .bind(database_integer(counts.labels_revised))
+    .fetch_one(&mut **tx)
+    .await?;
+    for chunk in writes.inserts.chunks(ROWS_PER_INSERT) {
+        let uscc: Vec<&str> = chunk.iter().map(|e| e.uscc.as_str()).collect();
+        let names: Vec<&str> = chunk.iter().map(|e| e.name.as_str()).collect();
+        let dates: Vec<NaiveDate> = chunk.iter().map(|e| e.registration_date).collect();
+        let districts: Vec<&str> = chunk.iter().map(|e| e.district.as_str()).collect();
+        let parks: Vec<Option<&str>> = chunk
+            .iter()
+            .map(|e| e.park.as_ref().map(RegionCode::as_str))
+            .collect();
+        let chains: Vec<&str> = chunk.iter().map(|e| e.chain.code()).collect();
+        let synthetic: Vec<bool> = chunk.iter().map(|e| e.synthetic).collect();
+        sqlx::query(
+            "INSERT INTO enterprises (uscc, name, registration_date, district, park, chain, \
+             synthetic, import_id) \
+             SELECT uscc, name, registration_date, district, park, chain, synthetic, $8 \
+             FROM UNNEST($1::text[], $2::text[], $3::date[], $4::text[], $5::text[], \
+                         $6::text[], $7::bool[]) \
+               AS batch (uscc, name, registration_date, district, park, chain, synthetic)",
+        )
+        .bind(uscc)
+        .bind(names)
+        .bind(dates)
+        .bind(districts)
+        .bind(parks)
+        .bind(chains)
+        .bind(synthetic)
+        .bind(import_id)
+        .execute(&mut **tx)
+        .await?;
+    }
+    for enterprise in &writes.updates {
+        sqlx::query(
+            "UPDATE enterprises SET name = $1, registration_date = $2, district = $3, \
+             park = $4, chain = $5, synthetic = $6, import_id = $7 WHERE uscc = $8",
+        )
+        .bind(&enterprise.name)
+        .bind(enterprise.registration_date)
+        .bind(enterprise.district.as_str())
+        .bind(enterprise.park.as_ref().map(RegionCode::as_str))
+        .bind(enterprise.chain.code())
+        .bind(enterprise.synthetic)
+        .bind(import_id)
+        .bind(enterprise.uscc.as_str())
+        .execute(&mut **tx)
+        .await?;
+    }
+    for chunk in writes.facts.chunks(ROWS_PER_INSERT) {
+        let uscc: Vec<&str> = chunk.iter().map(|f| f.uscc).collect();
+        let years: Vec<i32> = chunk.iter().map(|f| f.year).collect();
+        let variables: Vec<&str> = chunk.iter().map(|f| f.variable).collect();
+        let revisions: Vec<i32> = chunk.iter().map(|f| revision_integer(f.revision)).collect();
+        let values: Vec<&str> = chunk.iter().map(|f| f.value.as_str()).collect();
+        sqlx::query(
+            "INSERT INTO enterprise_facts (uscc, year, variable, revision, value, import_id) \
+             SELECT uscc, year, variable, revision, value, $6 \
+             FROM UNNEST($1::text[], $2::int4[], $3::text[], $4::int4[], $5::text[]) \
+               AS batch (uscc, year, variable, revision, value)",
+        )
+        .bind(uscc)
+        .bind(years)
+        .bind(variables)
+        .bind(revisions)
+        .bind(values)
+        .bind(import_id)
+        .execute(&mut **tx)
+        .await?;
+    }
+    for chunk in writes.labels.chunks(ROWS_PER_INSERT) {
+        let uscc: Vec<&str> = chunk.iter().map(|l| l.uscc).collect();
+        let kinds: Vec<&str> = chunk.iter().map(|l| l.label.kind.code()).collect();
+        let firsts: Vec<NaiveDate> = chunk.iter().map(|l| l.label.valid_from).collect();
+        let revisions: Vec<i32> = chunk.iter().map(|l| revision_integer(l.revision)).collect();
+        let lasts: Vec<Option<NaiveDate>> = chunk.iter().map(|l| l.label.valid_to).collect();
+        let numbers: Vec<Option<&str>> = chunk.iter().map(|l| l.label.number.as_deref()).collect();
+        let sources: Vec<&str> = chunk.iter().map(|l| l.label.source.as_str()).collect();
+        sqlx::query(
+            "INSERT INTO enterprise_labels (uscc, kind, valid_from, revision, valid_to, number, \
+             source, import_id) \
+             SELECT uscc, kind, valid_from, revision, valid_to, number, source, $8 \
+             FROM UNNEST($1::text[], $2::text[], $3::date[], $4::int4[], $5::date[], \
+                         $6::text[], $7::text[]) \
+               AS batch (uscc, kind, valid_from, revision, valid_to, number, source)",
+        )
+        .bind(uscc)
+        .bind(kinds)
+        .bind(firsts)
+        .bind(revisions)
+        .bind(lasts)
+        .bind(numbers)
+        .bind(sources)
+        .bind(import_id)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(RegistryOutcome {
+        import_id: Some(import_id),
+        ..counts
+    })
 }
 
 impl Store for PostgresStore {
@@ -837,6 +1117,242 @@ impl Store for PostgresStore {
             results,
             ranks,
         }))
+    }
+
+    async fn save_registry(&self, batch: &RegistryBatch) -> Result<RegistryOutcome> {
+        // Every registry writer locks the enterprises first: concurrent
+        // imports wait for each other rather than number the same revision.
+        let mut tx = self.begin_write("enterprises").await?;
+        let outcome = save_registry_batch(&mut tx, batch).await?;
+        if outcome.import_id.is_some() {
+            tx.commit().await?;
+        }
+        Ok(outcome)
+    }
+
+    async fn registry(&self, filter: &RegistryFilter) -> Result<Vec<RegistryEntry>> {
+        let mut tx = begin_snapshot(&self.pool).await?;
+        let mut entries: Vec<RegistryEntry> =
+            sqlx::query(&format!("{SELECT_ENTERPRISE} ORDER BY uscc"))
+                .try_map(|row: PgRow| {
+                    Ok(RegistryEntry {
+                        enterprise: enterprise_row(&row)?,
+                        facts: Vec::new(),
+                        labels: Vec::new(),
+                    })
+                })
+                .fetch_all(&mut *tx)
+                .await
+                .map_err(uncarry)?;
+        let mut cursor = EntryCursor::new(&entries);
+        if let Some((first_year, last_year)) = fact_year_range(filter.facts) {
+            sqlx::query(
+                "SELECT uscc, year, variable, revision, value \
+                 FROM latest_enterprise_fact_revisions WHERE year BETWEEN $1 AND $2",
+            )
+            .bind(first_year)
+            .bind(last_year)
+            .try_map(|row: PgRow| {
+                let uscc: &str = row.try_get(0)?;
+                let position = cursor.position(uscc).map_err(carry)?;
+                let (year, fact, _, value) = fact_row(&row, 1)?.decode(uscc).map_err(carry)?;
+                entries[position].facts.push(YearFact { year, fact, value });
+                Ok(())
+            })
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(uncarry)?;
+        }
+        sqlx::query(
+            "SELECT uscc, kind, valid_from, revision, valid_to, number, source \
+             FROM latest_enterprise_label_revisions",
+        )
+        .try_map(|row: PgRow| {
+            let uscc: &str = row.try_get(0)?;
+            let position = cursor.position(uscc).map_err(carry)?;
+            let (label, _) = label_row(&row, 1)?.decode(uscc).map_err(carry)?;
+            entries[position].labels.push(label);
+            Ok(())
+        })
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(uncarry)?;
+        tx.commit().await?;
+        for entry in &mut entries {
+            sort_entry(entry);
+        }
+        Ok(entries)
+    }
+
+    async fn enterprise(&self, uscc: &Uscc) -> Result<Option<EnterpriseHistory>> {
+        let mut tx = begin_snapshot(&self.pool).await?;
+        let Some(row) = sqlx::query(&format!("{SELECT_ENTERPRISE} WHERE uscc = $1"))
+            .bind(uscc.as_str())
+            .fetch_optional(&mut *tx)
+            .await?
+        else {
+            return Ok(None);
+        };
+        let enterprise = enterprise_row(&row).map_err(uncarry)?;
+        let import_id: i64 = row.try_get(7)?;
+        let code = uscc.as_str();
+        let facts = sqlx::query(
+            "SELECT f.year, f.variable, f.revision, f.value, f.import_id, i.imported_at \
+             FROM enterprise_facts AS f JOIN registry_imports AS i ON i.id = f.import_id \
+             WHERE f.uscc = $1",
+        )
+        .bind(code)
+        .try_map(|row: PgRow| {
+            let (year, fact, revision, value) = fact_row(&row, 0)?.decode(code).map_err(carry)?;
+            Ok(FactRevision {
+                year,
+                fact,
+                value,
+                revision,
+                import_id: row.try_get(4)?,
+                recorded_at: row.try_get(5)?,
+            })
+        })
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(uncarry)?;
+        let labels = sqlx::query(
+            "SELECT l.kind, l.valid_from, l.revision, l.valid_to, l.number, l.source, \
+             l.import_id, i.imported_at \
+             FROM enterprise_labels AS l JOIN registry_imports AS i ON i.id = l.import_id \
+             WHERE l.uscc = $1",
+        )
+        .bind(code)
+        .try_map(|row: PgRow| {
+            let (label, revision) = label_row(&row, 0)?.decode(code).map_err(carry)?;
+            Ok(LabelRevision {
+                label,
+                revision,
+                import_id: row.try_get(6)?,
+                recorded_at: row.try_get(7)?,
+            })
+        })
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(uncarry)?;
+        tx.commit().await?;
+        Ok(Some(history_in_order(enterprise, import_id, facts, labels)))
+    }
+
+    async fn enterprise_count(&self) -> Result<usize> {
+        let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM enterprises")
+            .fetch_one(&self.pool)
+            .await?;
+        count_of("count of enterprises", count)
+    }
+
+    async fn enterprise_codes(&self) -> Result<Vec<Uscc>> {
+        sqlx::query("SELECT uscc FROM enterprises ORDER BY uscc")
+            .try_map(|row: PgRow| parse_uscc(row.try_get(0)?).map_err(carry))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(uncarry)
+    }
+
+    async fn registry_imports(&self) -> Result<Vec<RegistryImportRecord>> {
+        sqlx::query(
+            "SELECT id, files, digest, imported_by, imported_at, enterprises_added, \
+             enterprises_updated, facts_added, facts_revised, labels_added, labels_revised \
+             FROM registry_imports ORDER BY id",
+        )
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(registry_import_record)
+        .collect()
+    }
+
+    async fn save_policy_run(
+        &self,
+        run: &PolicyRunRecord,
+        entitlements: &[EntitlementRecord],
+    ) -> Result<i64> {
+        let mut tx = self.pool.begin().await?;
+        let run_id: i64 = sqlx::query_scalar(
+            "INSERT INTO policy_runs (pack_id, pack_version, pack_sha256, period, known_on, \
+             registry_import_id, registry_digest, created_at, enterprise_count) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+        )
+        .bind(&run.pack_id)
+        .bind(&run.pack_version)
+        .bind(&run.pack_sha256)
+        .bind(run.period)
+        .bind(run.known_on)
+        .bind(run.registry_import_id)
+        .bind(&run.registry_digest)
+        .bind(stored_timestamp(run.created_at))
+        .bind(database_integer(run.enterprise_count))
+        .fetch_one(&mut *tx)
+        .await?;
+        let mut rows: Vec<&EntitlementRecord> = entitlements.iter().collect();
+        rows.sort_by(|a, b| (&a.uscc, &a.policy_id).cmp(&(&b.uscc, &b.policy_id)));
+        for chunk in rows.chunks(ROWS_PER_INSERT) {
+            let uscc: Vec<&str> = chunk.iter().map(|e| e.uscc.as_str()).collect();
+            let policies: Vec<&str> = chunk.iter().map(|e| e.policy_id.as_str()).collect();
+            let statuses: Vec<&str> = chunk.iter().map(|e| e.status.as_str()).collect();
+            let amounts: Vec<Option<String>> =
+                chunk.iter().map(|e| amount_text(e.amount)).collect();
+            let explanations: Vec<&str> = chunk.iter().map(|e| e.explanation.as_str()).collect();
+            sqlx::query(
+                "INSERT INTO policy_entitlements (run_id, uscc, policy_id, status, amount, \
+                 explanation) \
+                 SELECT $6, uscc, policy_id, status, amount, explanation \
+                 FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) \
+                   AS batch (uscc, policy_id, status, amount, explanation)",
+            )
+            .bind(uscc)
+            .bind(policies)
+            .bind(statuses)
+            .bind(amounts)
+            .bind(explanations)
+            .bind(run_id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(run_id)
+    }
+
+    async fn policy_runs(&self) -> Result<Vec<PolicyRunRecord>> {
+        sqlx::query(&format!("{SELECT_POLICY_RUN} ORDER BY id"))
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(policy_run)
+            .collect()
+    }
+
+    async fn policy_entitlements(
+        &self,
+        run_id: i64,
+        uscc: Option<&Uscc>,
+    ) -> Result<Vec<EntitlementRecord>> {
+        sqlx::query(
+            "SELECT uscc, policy_id, status, amount, explanation FROM policy_entitlements \
+             WHERE run_id = $1 AND ($2::text IS NULL OR uscc = $2) ORDER BY uscc, policy_id",
+        )
+        .bind(run_id)
+        .bind(uscc.map(Uscc::as_str))
+        .try_map(|row: PgRow| {
+            let entitlement = || -> Result<EntitlementRecord> {
+                Ok(EntitlementRecord {
+                    uscc: parse_uscc(row.try_get(0)?)?,
+                    policy_id: row.try_get(1)?,
+                    status: parse_entitlement_status(row.try_get(2)?)?,
+                    amount: parse_amount(row.try_get(3)?)?,
+                    explanation: row.try_get(4)?,
+                })
+            };
+            entitlement().map_err(carry)
+        })
+        .fetch_all(&self.pool)
+        .await
+        .map_err(uncarry)
     }
 }
 

@@ -29,24 +29,31 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use std::str::FromStr;
+
+use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use deadpool_sqlite::{Config, Hook, HookError, InteractError, Pool, PoolError, Runtime};
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, Row, Transaction, TransactionBehavior, params};
 use zijin_domain::{
-    IndicatorCode, Observation, ObservationRecord, Plan, PlanCode, Region, RegionCode,
+    Fact, IndicatorCode, Label, Observation, ObservationRecord, Plan, PlanCode, Region, RegionCode,
+    RegistryEntry, Uscc, YearFact,
 };
 
 use crate::common::{
-    ImportPlan, LatestRow, ObservationRow, PlanChange, PlanRow, RegionRow, corrupt, finite,
-    groups_text, import_counts, parse_files, parse_groups, plan_change, region_changes,
-    region_kind_text, sort_by_key, sort_by_period_and_revision, stored_timestamp, stored_u32,
-    u64_bits, u64_from_bits,
+    DecodedFact, EnterpriseRow, EntryCursor, FactRow, ImportPlan, LabelRow, LatestRow,
+    ObservationRow, PlanChange, PlanRow, RegionRow, RegistryPlan, amount_text, corrupt,
+    fact_year_range, finite, groups_text, history_in_order, import_counts, parse_amount,
+    parse_entitlement_status, parse_files, parse_groups, parse_uscc, plan_change, region_changes,
+    region_kind_text, sort_by_key, sort_by_period_and_revision, sort_entry, stored_count,
+    stored_timestamp, stored_u32, u64_bits, u64_from_bits,
 };
 use crate::{
-    EvaluationNodeRecord, EvaluationRankRecord, EvaluationResultRecord, EvaluationRunRecord,
-    EvaluationUnitRecord, ImportBatch, ImportOutcome, ImportRecord, ObservationFilter, PlanSaved,
-    RegionsSaved, Result, SqliteError, Store, StoreError, StoredEvaluation, StoredPlan,
+    EnterpriseHistory, EntitlementRecord, EvaluationNodeRecord, EvaluationRankRecord,
+    EvaluationResultRecord, EvaluationRunRecord, EvaluationUnitRecord, FactRevision, ImportBatch,
+    ImportOutcome, ImportRecord, LabelRevision, ObservationFilter, PlanSaved, PolicyRunRecord,
+    RegionsSaved, RegistryBatch, RegistryFilter, RegistryImportRecord, RegistryOutcome, Result,
+    SqliteError, Store, StoreError, StoredEvaluation, StoredPlan,
 };
 
 /// The migrations, in order: migration `n` (counting from 1) brings the
@@ -54,6 +61,7 @@ use crate::{
 const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/sqlite/0001_initial.sql"),
     include_str!("../migrations/sqlite/0002_evaluations.sql"),
+    include_str!("../migrations/sqlite/0003_registry.sql"),
 ];
 
 /// Connections for reads: the HTTP server reads concurrently.
@@ -70,7 +78,7 @@ const WRITER_CACHE_KIB: i64 = 64 * 1024;
 
 /// Prepared statements kept per connection (`prepare_cached`); the store has
 /// fewer distinct statements than this.
-const STATEMENT_CACHE: usize = 32;
+const STATEMENT_CACHE: usize = 64;
 
 /// The columns `observation_record` reads, in its order.
 const SELECT_OBSERVATIONS: &str = "SELECT o.indicator, o.region, o.period, o.revision, o.value, \
@@ -953,6 +961,535 @@ fn read_evaluation(connection: &Connection, id: i64) -> Outcome<Option<StoredEva
     }))
 }
 
+// The enterprise registry and the policy runs.
+
+/// Bound parameters per inserted fact row, and rows per INSERT (600
+/// parameters, far under SQLite's limit).
+const FACT_COLUMNS: usize = 6;
+const FACT_ROWS_PER_INSERT: usize = 100;
+
+/// Bound parameters per inserted label row, and rows per INSERT.
+const LABEL_COLUMNS: usize = 8;
+const LABEL_ROWS_PER_INSERT: usize = 50;
+
+/// Bound parameters per inserted entitlement row, and rows per INSERT.
+const ENTITLEMENT_COLUMNS: usize = 6;
+const ENTITLEMENT_ROWS_PER_INSERT: usize = 100;
+
+const SELECT_ENTERPRISE: &str = "SELECT uscc, name, registration_date, district, park, chain, synthetic, import_id \
+     FROM enterprises";
+
+const SELECT_POLICY_RUN: &str = "SELECT id, pack_id, pack_version, pack_sha256, period, \
+     known_on, registry_import_id, registry_digest, created_at, enterprise_count FROM policy_runs";
+
+fn parse_date(text: &str) -> Result<NaiveDate> {
+    NaiveDate::from_str(text).map_err(|error| corrupt("date", format!("{text:?}: {error}")))
+}
+
+fn optional_date(text: Option<&str>) -> Result<Option<NaiveDate>> {
+    text.map(parse_date).transpose()
+}
+
+fn date_text(date: NaiveDate) -> String {
+    date.format("%Y-%m-%d").to_string()
+}
+
+/// Decodes a row of `SELECT_ENTERPRISE`.
+fn enterprise_row<'r>(row: &'r Row<'_>) -> Outcome<EnterpriseRow<'r>> {
+    Ok(EnterpriseRow {
+        uscc: text(row, 0)?,
+        name: text(row, 1)?,
+        registration_date: parse_date(text(row, 2)?)?,
+        district: text(row, 3)?,
+        park: optional_text(row, 4)?,
+        chain: text(row, 5)?,
+        synthetic: row.get(6)?,
+    })
+}
+
+/// A multi-row INSERT of `rows` rows of `columns` parameters each.
+fn multi_row_insert(head: &str, columns: usize, rows: usize) -> String {
+    let mut row = "(?".to_owned();
+    for _ in 1..columns {
+        row.push_str(", ?");
+    }
+    row.push(')');
+    let mut sql = head.to_owned();
+    sql.push_str(" VALUES ");
+    for index in 0..rows {
+        if index > 0 {
+            sql.push_str(", ");
+        }
+        sql.push_str(&row);
+    }
+    sql
+}
+
+/// Inserts `rows` in multi-row INSERTs of `per_insert` rows (a cached
+/// statement) and one for the rest; `bind` binds one row's parameters from
+/// the 1-based index it is given.
+fn insert_in_chunks<T>(
+    tx: &Transaction<'_>,
+    head: &str,
+    columns: usize,
+    per_insert: usize,
+    rows: &[T],
+    mut bind: impl FnMut(&mut rusqlite::Statement<'_>, usize, &T) -> rusqlite::Result<()>,
+) -> rusqlite::Result<()> {
+    let mut chunks = rows.chunks_exact(per_insert);
+    if rows.len() >= per_insert {
+        let mut insert = tx.prepare_cached(&multi_row_insert(head, columns, per_insert))?;
+        for chunk in &mut chunks {
+            for (index, row) in chunk.iter().enumerate() {
+                bind(&mut insert, index * columns + 1, row)?;
+            }
+            insert.raw_execute()?;
+        }
+    }
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        let mut insert = tx.prepare(&multi_row_insert(head, columns, rest.len()))?;
+        for (index, row) in rest.iter().enumerate() {
+            bind(&mut insert, index * columns + 1, row)?;
+        }
+        insert.raw_execute()?;
+    }
+    Ok(())
+}
+
+/// The latest stored facts of one enterprise: its rows in key order, newest
+/// revision first, keeping the first of each (year, variable).
+fn latest_facts_of(tx: &Transaction<'_>, uscc: &str) -> Outcome<Vec<DecodedFact>> {
+    let mut statement = tx.prepare_cached(
+        "SELECT year, variable, revision, value FROM enterprise_facts WHERE uscc = ? \
+         ORDER BY year, variable, revision DESC",
+    )?;
+    let mut rows = statement.query([uscc])?;
+    let mut latest: Vec<DecodedFact> = Vec::new();
+    while let Some(row) = rows.next()? {
+        let decoded = FactRow {
+            year: row.get(0)?,
+            variable: text(row, 1)?,
+            revision: row.get(2)?,
+            value: text(row, 3)?,
+        }
+        .decode(uscc)?;
+        let repeated = latest
+            .last()
+            .is_some_and(|last| (last.0, last.1) == (decoded.0, decoded.1));
+        if !repeated {
+            latest.push(decoded);
+        }
+    }
+    Ok(latest)
+}
+
+/// Decodes the label columns starting at `first`: kind, valid_from,
+/// revision, valid_to, number, source.
+fn label_row<'r>(row: &'r Row<'_>, first: usize) -> Outcome<LabelRow<'r>> {
+    Ok(LabelRow {
+        kind: text(row, first)?,
+        valid_from: parse_date(text(row, first + 1)?)?,
+        revision: row.get(first + 2)?,
+        valid_to: optional_date(optional_text(row, first + 3)?)?,
+        number: optional_text(row, first + 4)?,
+        source: text(row, first + 5)?,
+    })
+}
+
+/// The latest stored labels of one enterprise.
+fn latest_labels_of(tx: &Transaction<'_>, uscc: &str) -> Outcome<Vec<(Label, u32)>> {
+    let mut statement = tx.prepare_cached(
+        "SELECT kind, valid_from, revision, valid_to, number, source FROM enterprise_labels \
+         WHERE uscc = ? ORDER BY kind, valid_from, revision DESC",
+    )?;
+    let mut rows = statement.query([uscc])?;
+    let mut latest: Vec<(Label, u32)> = Vec::new();
+    while let Some(row) = rows.next()? {
+        let (label, revision) = label_row(row, 0)?.decode(uscc)?;
+        let repeated = latest.last().is_some_and(|(last, _)| {
+            (last.kind, last.valid_from) == (label.kind, label.valid_from)
+        });
+        if !repeated {
+            latest.push((label, revision));
+        }
+    }
+    Ok(latest)
+}
+
+/// Writes a registry import (see [`Store::save_registry`]) in the caller's
+/// transaction.
+fn save_registry_batch(tx: &Transaction<'_>, batch: &RegistryBatch) -> Outcome<RegistryOutcome> {
+    let mut plan = RegistryPlan::new(batch);
+    {
+        let mut select = tx.prepare_cached(&format!("{SELECT_ENTERPRISE} WHERE uscc = ?"))?;
+        for &code in plan.codes().to_vec().iter() {
+            let mut rows = select.query([code])?;
+            if let Some(row) = rows.next()? {
+                let stored = enterprise_row(row)?.into_enterprise()?;
+                plan.stored_enterprise(&stored);
+            }
+        }
+    }
+    for code in plan.codes_to_compare()? {
+        let facts = latest_facts_of(tx, code)?;
+        let labels = latest_labels_of(tx, code)?;
+        plan.compare(code, &facts, &labels);
+    }
+    let writes = plan.writes();
+    if writes.writes_nothing() {
+        return Ok(writes.outcome);
+    }
+    let counts = writes.outcome;
+    tx.prepare_cached(
+        "INSERT INTO registry_imports (files, digest, imported_by, imported_at, \
+         enterprises_added, enterprises_updated, facts_added, facts_revised, labels_added, \
+         labels_revised) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )?
+    .execute(params![
+        json_list(&batch.files),
+        batch.digest,
+        batch.imported_by,
+        timestamp_text(batch.imported_at),
+        database_integer(counts.enterprises_added),
+        database_integer(counts.enterprises_updated),
+        database_integer(counts.facts_added),
+        database_integer(counts.facts_revised),
+        database_integer(counts.labels_added),
+        database_integer(counts.labels_revised),
+    ])?;
+    let import_id = tx.last_insert_rowid();
+    {
+        let mut insert = tx.prepare_cached(
+            "INSERT INTO enterprises (uscc, name, registration_date, district, park, chain, \
+             synthetic, import_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        )?;
+        for enterprise in &writes.inserts {
+            insert.execute(params![
+                enterprise.uscc.as_str(),
+                enterprise.name,
+                date_text(enterprise.registration_date),
+                enterprise.district.as_str(),
+                enterprise.park.as_ref().map(RegionCode::as_str),
+                enterprise.chain.code(),
+                enterprise.synthetic,
+                import_id,
+            ])?;
+        }
+        let mut update = tx.prepare_cached(
+            "UPDATE enterprises SET name = ?, registration_date = ?, district = ?, park = ?, \
+             chain = ?, synthetic = ?, import_id = ? WHERE uscc = ?",
+        )?;
+        for enterprise in &writes.updates {
+            update.execute(params![
+                enterprise.name,
+                date_text(enterprise.registration_date),
+                enterprise.district.as_str(),
+                enterprise.park.as_ref().map(RegionCode::as_str),
+                enterprise.chain.code(),
+                enterprise.synthetic,
+                import_id,
+                enterprise.uscc.as_str(),
+            ])?;
+        }
+    }
+    insert_in_chunks(
+        tx,
+        "INSERT INTO enterprise_facts (uscc, year, variable, revision, value, import_id)",
+        FACT_COLUMNS,
+        FACT_ROWS_PER_INSERT,
+        &writes.facts,
+        |insert, first, fact| {
+            insert.raw_bind_parameter(first, fact.uscc)?;
+            insert.raw_bind_parameter(first + 1, fact.year)?;
+            insert.raw_bind_parameter(first + 2, fact.variable)?;
+            insert.raw_bind_parameter(first + 3, fact.revision)?;
+            insert.raw_bind_parameter(first + 4, fact.value.as_str())?;
+            insert.raw_bind_parameter(first + 5, import_id)
+        },
+    )?;
+    insert_in_chunks(
+        tx,
+        "INSERT INTO enterprise_labels (uscc, kind, valid_from, revision, valid_to, number, \
+         source, import_id)",
+        LABEL_COLUMNS,
+        LABEL_ROWS_PER_INSERT,
+        &writes.labels,
+        |insert, first, write| {
+            let label = write.label;
+            insert.raw_bind_parameter(first, write.uscc)?;
+            insert.raw_bind_parameter(first + 1, label.kind.code())?;
+            insert.raw_bind_parameter(first + 2, date_text(label.valid_from))?;
+            insert.raw_bind_parameter(first + 3, write.revision)?;
+            insert.raw_bind_parameter(first + 4, label.valid_to.map(date_text))?;
+            insert.raw_bind_parameter(first + 5, label.number.as_deref())?;
+            insert.raw_bind_parameter(first + 6, label.source.as_str())?;
+            insert.raw_bind_parameter(first + 7, import_id)
+        },
+    )?;
+    Ok(RegistryOutcome {
+        import_id: Some(import_id),
+        ..counts
+    })
+}
+
+/// Reads the registry (see [`Store::registry`]) in one read transaction.
+fn read_registry(
+    connection: &mut Connection,
+    filter: RegistryFilter,
+) -> Outcome<Vec<RegistryEntry>> {
+    let tx = connection.transaction()?;
+    let mut entries = Vec::new();
+    {
+        let mut statement = tx.prepare_cached(&format!("{SELECT_ENTERPRISE} ORDER BY uscc"))?;
+        let mut rows = statement.query([])?;
+        while let Some(row) = rows.next()? {
+            entries.push(RegistryEntry {
+                enterprise: enterprise_row(row)?.into_enterprise()?,
+                facts: Vec::new(),
+                labels: Vec::new(),
+            });
+        }
+    }
+    let mut cursor = EntryCursor::new(&entries);
+    if let Some((first_year, last_year)) = fact_year_range(filter.facts) {
+        // Every revision in key order, newest first within a key: the first
+        // row of each (enterprise, year, variable) is its latest revision.
+        let mut statement = tx.prepare_cached(
+            "SELECT uscc, year, variable, revision, value FROM enterprise_facts \
+             WHERE year BETWEEN ?1 AND ?2 ORDER BY uscc, year, variable, revision DESC",
+        )?;
+        let mut rows = statement.query([first_year, last_year])?;
+        let mut previous: Option<(usize, i32, Fact)> = None;
+        while let Some(row) = rows.next()? {
+            let uscc = text(row, 0)?;
+            let position = cursor.position(uscc)?;
+            let (year, fact, _, value) = FactRow {
+                year: row.get(1)?,
+                variable: text(row, 2)?,
+                revision: row.get(3)?,
+                value: text(row, 4)?,
+            }
+            .decode(uscc)?;
+            if previous == Some((position, year, fact)) {
+                continue;
+            }
+            previous = Some((position, year, fact));
+            entries[position].facts.push(YearFact { year, fact, value });
+        }
+    }
+    {
+        let mut statement = tx.prepare_cached(
+            "SELECT uscc, kind, valid_from, revision, valid_to, number, source \
+             FROM enterprise_labels ORDER BY uscc, kind, valid_from, revision DESC",
+        )?;
+        let mut rows = statement.query([])?;
+        let mut previous: Option<(usize, String, NaiveDate)> = None;
+        while let Some(row) = rows.next()? {
+            let uscc = text(row, 0)?;
+            let position = cursor.position(uscc)?;
+            let stored = label_row(row, 1)?;
+            if let Some((last_position, last_kind, last_from)) = &previous
+                && *last_position == position
+                && last_kind == stored.kind
+                && *last_from == stored.valid_from
+            {
+                continue;
+            }
+            previous = Some((position, stored.kind.to_owned(), stored.valid_from));
+            let (label, _) = stored.decode(uscc)?;
+            entries[position].labels.push(label);
+        }
+    }
+    for entry in &mut entries {
+        sort_entry(entry);
+    }
+    Ok(entries)
+}
+
+fn read_enterprise(connection: &mut Connection, uscc: &str) -> Outcome<Option<EnterpriseHistory>> {
+    let tx = connection.transaction()?;
+    let (enterprise, import_id) = {
+        let mut statement = tx.prepare_cached(&format!("{SELECT_ENTERPRISE} WHERE uscc = ?"))?;
+        let mut rows = statement.query([uscc])?;
+        let Some(row) = rows.next()? else {
+            return Ok(None);
+        };
+        (
+            enterprise_row(row)?.into_enterprise()?,
+            row.get::<_, i64>(7)?,
+        )
+    };
+    let imports = registry_import_stamps(&tx)?;
+    let recorded_at = |import_id: i64| -> Outcome<DateTime<Utc>> {
+        imports.get(&import_id).copied().ok_or_else(|| {
+            corrupt(
+                format!("enterprise {uscc}"),
+                format!("its registry import {import_id} is not stored"),
+            )
+            .into()
+        })
+    };
+    let mut facts = Vec::new();
+    {
+        let mut statement = tx.prepare_cached(
+            "SELECT year, variable, revision, value, import_id FROM enterprise_facts \
+             WHERE uscc = ?",
+        )?;
+        let mut rows = statement.query([uscc])?;
+        while let Some(row) = rows.next()? {
+            let import_id: i64 = row.get(4)?;
+            let (year, fact, revision, value) = FactRow {
+                year: row.get(0)?,
+                variable: text(row, 1)?,
+                revision: row.get(2)?,
+                value: text(row, 3)?,
+            }
+            .decode(uscc)?;
+            facts.push(FactRevision {
+                year,
+                fact,
+                value,
+                revision,
+                import_id,
+                recorded_at: recorded_at(import_id)?,
+            });
+        }
+    }
+    let mut labels = Vec::new();
+    {
+        let mut statement = tx.prepare_cached(
+            "SELECT kind, valid_from, revision, valid_to, number, source, import_id \
+             FROM enterprise_labels WHERE uscc = ?",
+        )?;
+        let mut rows = statement.query([uscc])?;
+        while let Some(row) = rows.next()? {
+            let import_id: i64 = row.get(6)?;
+            let (label, revision) = label_row(row, 0)?.decode(uscc)?;
+            labels.push(LabelRevision {
+                label,
+                revision,
+                import_id,
+                recorded_at: recorded_at(import_id)?,
+            });
+        }
+    }
+    Ok(Some(history_in_order(enterprise, import_id, facts, labels)))
+}
+
+/// When each registry import was recorded, by id.
+fn registry_import_stamps(connection: &Connection) -> Outcome<HashMap<i64, DateTime<Utc>>> {
+    let mut statement =
+        connection.prepare_cached("SELECT id, imported_at FROM registry_imports")?;
+    let mut rows = statement.query([])?;
+    let mut stamps = HashMap::new();
+    while let Some(row) = rows.next()? {
+        stamps.insert(row.get(0)?, parse_timestamp(text(row, 1)?)?);
+    }
+    Ok(stamps)
+}
+
+fn registry_import_record(row: &Row<'_>) -> Outcome<RegistryImportRecord> {
+    let id: i64 = row.get(0)?;
+    let what = format!("counts of registry import {id}");
+    let count = |index: usize| -> Outcome<usize> { Ok(stored_count(&what, row.get(index)?)?) };
+    Ok(RegistryImportRecord {
+        id,
+        files: parse_files(text(row, 1)?)?,
+        digest: row.get(2)?,
+        imported_by: row.get(3)?,
+        imported_at: parse_timestamp(text(row, 4)?)?,
+        enterprises_added: count(5)?,
+        enterprises_updated: count(6)?,
+        facts_added: count(7)?,
+        facts_revised: count(8)?,
+        labels_added: count(9)?,
+        labels_revised: count(10)?,
+    })
+}
+
+fn policy_run(row: &Row<'_>) -> Outcome<PolicyRunRecord> {
+    let id: i64 = row.get(0)?;
+    Ok(PolicyRunRecord {
+        id,
+        pack_id: row.get(1)?,
+        pack_version: row.get(2)?,
+        pack_sha256: row.get(3)?,
+        period: row.get(4)?,
+        known_on: optional_date(optional_text(row, 5)?)?,
+        registry_import_id: row.get(6)?,
+        registry_digest: row.get(7)?,
+        created_at: parse_timestamp(text(row, 8)?)?,
+        enterprise_count: stored_count(&format!("enterprises of policy run {id}"), row.get(9)?)?,
+    })
+}
+
+fn insert_policy_run(
+    tx: &Transaction<'_>,
+    run: &PolicyRunRecord,
+    entitlements: &[EntitlementRecord],
+) -> Outcome<i64> {
+    tx.prepare_cached(
+        "INSERT INTO policy_runs (pack_id, pack_version, pack_sha256, period, known_on, \
+         registry_import_id, registry_digest, created_at, enterprise_count) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )?
+    .execute(params![
+        run.pack_id,
+        run.pack_version,
+        run.pack_sha256,
+        run.period,
+        run.known_on.map(date_text),
+        run.registry_import_id,
+        run.registry_digest,
+        timestamp_text(run.created_at),
+        database_integer(run.enterprise_count),
+    ])?;
+    let run_id = tx.last_insert_rowid();
+    // In the table's key order.
+    let mut rows: Vec<&EntitlementRecord> = entitlements.iter().collect();
+    rows.sort_by(|a, b| (&a.uscc, &a.policy_id).cmp(&(&b.uscc, &b.policy_id)));
+    insert_in_chunks(
+        tx,
+        "INSERT INTO policy_entitlements (run_id, uscc, policy_id, status, amount, explanation)",
+        ENTITLEMENT_COLUMNS,
+        ENTITLEMENT_ROWS_PER_INSERT,
+        &rows,
+        |insert, first, entitlement| {
+            insert.raw_bind_parameter(first, run_id)?;
+            insert.raw_bind_parameter(first + 1, entitlement.uscc.as_str())?;
+            insert.raw_bind_parameter(first + 2, entitlement.policy_id.as_str())?;
+            insert.raw_bind_parameter(first + 3, entitlement.status.as_str())?;
+            insert.raw_bind_parameter(first + 4, amount_text(entitlement.amount))?;
+            insert.raw_bind_parameter(first + 5, entitlement.explanation.as_str())
+        },
+    )?;
+    Ok(run_id)
+}
+
+fn read_entitlements(
+    connection: &Connection,
+    run_id: i64,
+    uscc: Option<&str>,
+) -> Outcome<Vec<EntitlementRecord>> {
+    let mut statement = connection.prepare_cached(
+        "SELECT uscc, policy_id, status, amount, explanation FROM policy_entitlements \
+         WHERE run_id = ?1 AND (?2 IS NULL OR uscc = ?2) ORDER BY uscc, policy_id",
+    )?;
+    let mut rows = statement.query(params![run_id, uscc])?;
+    let mut entitlements = Vec::new();
+    while let Some(row) = rows.next()? {
+        entitlements.push(EntitlementRecord {
+            uscc: parse_uscc(text(row, 0)?)?,
+            policy_id: row.get(1)?,
+            status: parse_entitlement_status(text(row, 2)?)?,
+            amount: parse_amount(optional_text(row, 3)?)?,
+            explanation: row.get(4)?,
+        });
+    }
+    Ok(entitlements)
+}
+
 impl Store for SqliteStore {
     fn backend(&self) -> &'static str {
         "sqlite"
@@ -1213,6 +1750,98 @@ impl Store for SqliteStore {
 
     async fn evaluation(&self, id: i64) -> Result<Option<StoredEvaluation>> {
         self.read(move |connection| read_evaluation(connection, id))
+            .await
+    }
+    async fn save_registry(&self, batch: &RegistryBatch) -> Result<RegistryOutcome> {
+        let batch = batch.clone();
+        self.write(move |tx| save_registry_batch(tx, &batch)).await
+    }
+
+    async fn registry(&self, filter: &RegistryFilter) -> Result<Vec<RegistryEntry>> {
+        let filter = *filter;
+        self.read(move |connection| read_registry(connection, filter))
+            .await
+    }
+
+    async fn enterprise(&self, uscc: &Uscc) -> Result<Option<EnterpriseHistory>> {
+        let uscc = uscc.clone();
+        self.read(move |connection| read_enterprise(connection, uscc.as_str()))
+            .await
+    }
+
+    async fn enterprise_count(&self) -> Result<usize> {
+        self.read(|connection| {
+            let count: i64 = connection
+                .prepare_cached("SELECT COUNT(*) FROM enterprises")?
+                .query_row([], |row| row.get(0))?;
+            Ok(stored_count("count of enterprises", count)?)
+        })
+        .await
+    }
+
+    async fn enterprise_codes(&self) -> Result<Vec<Uscc>> {
+        self.read(|connection| {
+            let mut statement =
+                connection.prepare_cached("SELECT uscc FROM enterprises ORDER BY uscc")?;
+            let mut rows = statement.query([])?;
+            let mut codes = Vec::new();
+            while let Some(row) = rows.next()? {
+                codes.push(parse_uscc(text(row, 0)?)?);
+            }
+            Ok(codes)
+        })
+        .await
+    }
+
+    async fn registry_imports(&self) -> Result<Vec<RegistryImportRecord>> {
+        self.read(|connection| {
+            let mut statement = connection.prepare_cached(
+                "SELECT id, files, digest, imported_by, imported_at, enterprises_added, \
+                 enterprises_updated, facts_added, facts_revised, labels_added, labels_revised \
+                 FROM registry_imports ORDER BY id",
+            )?;
+            let mut rows = statement.query([])?;
+            let mut imports = Vec::new();
+            while let Some(row) = rows.next()? {
+                imports.push(registry_import_record(row)?);
+            }
+            Ok(imports)
+        })
+        .await
+    }
+
+    async fn save_policy_run(
+        &self,
+        run: &PolicyRunRecord,
+        entitlements: &[EntitlementRecord],
+    ) -> Result<i64> {
+        let run = run.clone();
+        let entitlements = entitlements.to_vec();
+        self.write(move |tx| insert_policy_run(tx, &run, &entitlements))
+            .await
+    }
+
+    async fn policy_runs(&self) -> Result<Vec<PolicyRunRecord>> {
+        self.read(|connection| {
+            let mut statement =
+                connection.prepare_cached(&format!("{SELECT_POLICY_RUN} ORDER BY id"))?;
+            let mut rows = statement.query([])?;
+            let mut runs = Vec::new();
+            while let Some(row) = rows.next()? {
+                runs.push(policy_run(row)?);
+            }
+            Ok(runs)
+        })
+        .await
+    }
+
+    async fn policy_entitlements(
+        &self,
+        run_id: i64,
+        uscc: Option<&Uscc>,
+    ) -> Result<Vec<EntitlementRecord>> {
+        let uscc = uscc.map(|code| code.to_string());
+        self.read(move |connection| read_entitlements(connection, run_id, uscc.as_deref()))
             .await
     }
 }
