@@ -20,6 +20,12 @@
 //!   [`NANJING_PUBLISHED`] embed the files of `data/nanjing/`, so the binary
 //!   works on an intranet machine with nothing else installed.
 //!
+//! - **Enterprise registry files** (企业库): [`read_registry`] reads a workbook
+//!   with the sheets 企业, 年度数据 and 资质, or CSV files of those tables, into
+//!   enterprises, yearly facts and labels ([`RegistryData`]), checked against a
+//!   [`RegistryContext`] (the regions, the enterprises already stored, the
+//!   years), with the same discipline: every [`Problem`] at once.
+//!
 //! - **Composite-index files**: COINr's iMeta and iData as CSV or XLSX
 //!   ([`read_framework`], [`read_index_data`]), the pipeline TOML
 //!   ([`parse_index_spec`]) and the CSV a build writes ([`frame_csv`]).
@@ -29,6 +35,7 @@
 
 mod cell;
 mod check;
+mod enterprises;
 mod error;
 mod frameworks;
 mod index_files;
@@ -39,6 +46,7 @@ mod regions_file;
 mod reporting;
 mod tidy;
 
+pub use enterprises::{RegistryContext, RegistryData, RegistryInput, read_registry};
 pub use error::{ExchangeError, FileError, FileKind, FileProblem};
 pub use frameworks::{
     BUILTIN_FRAMEWORKS, BuiltinFramework, DemoData, ExitRule, FrameworkFile, FrameworkSource,
