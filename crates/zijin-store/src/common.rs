@@ -5,11 +5,12 @@
 use std::collections::{HashMap, HashSet};
 use std::fmt::Display;
 use std::str::FromStr;
+use std::sync::LazyLock;
 
 use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
 use rust_decimal::Decimal;
 use zijin_domain::{
-    Enterprise, EnterpriseFactsAndLabels, EntitlementStatus, Fact, FactValue, IndicatorCode,
+    Enterprise, EnterpriseFactsAndLabels, EntitlementStatus, FACTS, Fact, FactValue, IndicatorCode,
     IndustrialChain, Label, LabelKind, Observation, ObservationRecord, Period, Plan, Qualifier,
     Region, RegionCode, RegionKind, RegistryEntry, SourceQuality, Uscc, YearFact,
 };
@@ -694,12 +695,10 @@ impl EntryCursor {
     }
 }
 
-/// A fact to insert: borrowed from the batch, with its stored text and revision.
+/// A fact to insert: borrowed from the batch, with its revision.
 pub(crate) struct FactWrite<'a> {
     pub uscc: &'a str,
-    pub year: i32,
-    pub variable: &'static str,
-    pub value: String,
+    pub fact: &'a YearFact,
     pub revision: u32,
 }
 
@@ -710,12 +709,28 @@ pub(crate) struct LabelWrite<'a> {
     pub revision: u32,
 }
 
+/// The position of each fact (by [`Fact`] order) in the order of the facts'
+/// names, which is the order of the stored key: sorting by it is sorting by
+/// name without comparing text.
+static FACT_NAME_RANK: LazyLock<[u8; FACTS.len()]> = LazyLock::new(|| {
+    let mut by_name: Vec<Fact> = Fact::all().collect();
+    by_name.sort_by_key(|fact| fact.name());
+    let mut rank = [0u8; FACTS.len()];
+    for (position, fact) in by_name.into_iter().enumerate() {
+        rank[fact as usize] = u8::try_from(position).expect("fewer than 256 facts");
+    }
+    rank
+});
+
 /// The facts and labels the batch gives for one enterprise (several entries
-/// of `facts_and_labels` for the same code are taken together).
+/// of `facts_and_labels` for the same code are taken together), and what to
+/// write of each: its revision, or `None` when it is unchanged.
 struct Group<'a> {
     uscc: &'a str,
     facts: Vec<&'a YearFact>,
     labels: Vec<&'a Label>,
+    fact_revisions: Vec<Option<u32>>,
+    label_revisions: Vec<Option<u32>>,
     compared: bool,
 }
 
@@ -732,15 +747,8 @@ pub(crate) struct RegistryPlan<'a> {
     stored: HashSet<&'a str>,
     updates: Vec<&'a Enterprise>,
     enterprises_unchanged: usize,
+    /// By credit code.
     groups: Vec<Group<'a>>,
-    facts: Vec<FactWrite<'a>>,
-    labels: Vec<LabelWrite<'a>>,
-    facts_added: usize,
-    facts_revised: usize,
-    facts_unchanged: usize,
-    labels_added: usize,
-    labels_revised: usize,
-    labels_unchanged: usize,
 }
 
 impl<'a> RegistryPlan<'a> {
@@ -762,6 +770,8 @@ impl<'a> RegistryPlan<'a> {
                     uscc: entry.uscc.as_str(),
                     facts: Vec::new(),
                     labels: Vec::new(),
+                    fact_revisions: Vec::new(),
+                    label_revisions: Vec::new(),
                     compared: false,
                 });
             }
@@ -769,11 +779,12 @@ impl<'a> RegistryPlan<'a> {
             group.facts.extend(&entry.facts);
             group.labels.extend(&entry.labels);
         }
+        let rank = &*FACT_NAME_RANK;
         for group in &mut groups {
             // The table's key order, so that inserts append to its B-tree.
             group
                 .facts
-                .sort_by(|a, b| (a.year, a.fact.name()).cmp(&(b.year, b.fact.name())));
+                .sort_by_key(|fact| (fact.year, rank[fact.fact as usize]));
             group
                 .labels
                 .sort_by(|a, b| (a.kind.code(), a.valid_from).cmp(&(b.kind.code(), b.valid_from)));
@@ -793,14 +804,6 @@ impl<'a> RegistryPlan<'a> {
             updates: Vec::new(),
             enterprises_unchanged: 0,
             groups,
-            facts: Vec::new(),
-            labels: Vec::new(),
-            facts_added: 0,
-            facts_revised: 0,
-            facts_unchanged: 0,
-            labels_added: 0,
-            labels_revised: 0,
-            labels_unchanged: 0,
         }
     }
 
@@ -848,12 +851,6 @@ impl<'a> RegistryPlan<'a> {
         Ok(codes)
     }
 
-    fn group_index(&self, uscc: &str) -> Option<usize> {
-        self.groups
-            .binary_search_by(|group| group.uscc.cmp(uscc))
-            .ok()
-    }
-
     /// Compares the batch's facts and labels of `uscc` with its latest stored
     /// facts (any order) and labels.
     pub fn compare(
@@ -862,92 +859,16 @@ impl<'a> RegistryPlan<'a> {
         latest_facts: &[DecodedFact],
         latest_labels: &[(Label, u32)],
     ) {
-        let Some(index) = self.group_index(uscc) else {
+        let Ok(index) = self.groups.binary_search_by(|group| group.uscc.cmp(uscc)) else {
             return;
         };
-        let stored_facts: HashMap<(i32, Fact), (u32, FactValue)> = latest_facts
-            .iter()
-            .map(|&(year, fact, revision, value)| ((year, fact), (revision, value)))
-            .collect();
-        let stored_labels: HashMap<(LabelKind, NaiveDate), (&Label, u32)> = latest_labels
-            .iter()
-            .map(|(label, revision)| ((label.kind, label.valid_from), (label, *revision)))
-            .collect();
-        let group = &mut self.groups[index];
-        group.compared = true;
-        for fact in &group.facts {
-            let revision = match stored_facts.get(&(fact.year, fact.fact)) {
-                None => {
-                    self.facts_added += 1;
-                    1
-                }
-                Some((_, value)) if *value == fact.value => {
-                    self.facts_unchanged += 1;
-                    continue;
-                }
-                Some((revision, _)) => {
-                    self.facts_revised += 1;
-                    revision + 1
-                }
-            };
-            self.facts.push(FactWrite {
-                uscc: group.uscc,
-                year: fact.year,
-                variable: fact.fact.name(),
-                value: fact.value.text(),
-                revision,
-            });
-        }
-        for label in &group.labels {
-            let revision = match stored_labels.get(&(label.kind, label.valid_from)) {
-                None => {
-                    self.labels_added += 1;
-                    1
-                }
-                Some((stored, _)) if *stored == *label => {
-                    self.labels_unchanged += 1;
-                    continue;
-                }
-                Some((_, revision)) => {
-                    self.labels_revised += 1;
-                    revision + 1
-                }
-            };
-            self.labels.push(LabelWrite {
-                uscc: group.uscc,
-                label,
-                revision,
-            });
-        }
-    }
-
-    /// After every comparison: the facts and labels of enterprises with
-    /// nothing stored are all new.
-    fn finish(&mut self) {
-        let uncompared: Vec<&'a str> = self
-            .groups
-            .iter()
-            .filter(|group| !group.compared)
-            .map(|group| group.uscc)
-            .collect();
-        for uscc in uncompared {
-            self.compare(uscc, &[], &[]);
-        }
-        self.facts
-            .sort_by(|a, b| (a.uscc, a.year, a.variable).cmp(&(b.uscc, b.year, b.variable)));
-        self.labels.sort_by(|a, b| {
-            (a.uscc, a.label.kind.code(), a.label.valid_from).cmp(&(
-                b.uscc,
-                b.label.kind.code(),
-                b.label.valid_from,
-            ))
-        });
+        compare_group(&mut self.groups[index], latest_facts, latest_labels);
     }
 
     /// Everything to write, once every stored enterprise, fact and label has
-    /// been compared.
-    pub fn writes(mut self) -> RegistryWrites<'a> {
-        self.finish();
+    /// been compared: the facts and labels of enterprises with nothing stored
+    /// are all new. Facts and labels come in the tables' key order.
+    pub fn writes(self) -> RegistryWrites<'a> {
         let mut inserts: Vec<&Enterprise> = self
             .batch
             .enterprises
@@ -955,26 +876,100 @@ impl<'a> RegistryPlan<'a> {
             .filter(|enterprise| !self.stored.contains(enterprise.uscc.as_str()))
             .collect();
         inserts.sort_by(|a, b| a.uscc.cmp(&b.uscc));
-        let outcome = RegistryOutcome {
+        let mut outcome = RegistryOutcome {
             import_id: None,
             enterprises_added: inserts.len(),
             enterprises_updated: self.updates.len(),
             enterprises_unchanged: self.enterprises_unchanged,
-            facts_added: self.facts_added,
-            facts_revised: self.facts_revised,
-            facts_unchanged: self.facts_unchanged,
-            labels_added: self.labels_added,
-            labels_revised: self.labels_revised,
-            labels_unchanged: self.labels_unchanged,
+            ..RegistryOutcome::default()
         };
+        let mut facts = Vec::new();
+        let mut labels = Vec::new();
+        for mut group in self.groups {
+            if !group.compared {
+                compare_group(&mut group, &[], &[]);
+            }
+            for (fact, revision) in group.facts.iter().zip(&group.fact_revisions) {
+                match revision {
+                    None => outcome.facts_unchanged += 1,
+                    Some(revision) => {
+                        if *revision == 1 {
+                            outcome.facts_added += 1;
+                        } else {
+                            outcome.facts_revised += 1;
+                        }
+                        facts.push(FactWrite {
+                            uscc: group.uscc,
+                            fact,
+                            revision: *revision,
+                        });
+                    }
+                }
+            }
+            for (label, revision) in group.labels.iter().zip(&group.label_revisions) {
+                match revision {
+                    None => outcome.labels_unchanged += 1,
+                    Some(revision) => {
+                        if *revision == 1 {
+                            outcome.labels_added += 1;
+                        } else {
+                            outcome.labels_revised += 1;
+                        }
+                        labels.push(LabelWrite {
+                            uscc: group.uscc,
+                            label,
+                            revision: *revision,
+                        });
+                    }
+                }
+            }
+        }
         RegistryWrites {
             inserts,
             updates: self.updates,
-            facts: self.facts,
-            labels: self.labels,
+            facts,
+            labels,
             outcome,
         }
     }
+}
+
+/// Decides the revision of each fact and label of a group: 1 for a new key,
+/// the next one for a changed value, `None` for an unchanged one.
+fn compare_group(
+    group: &mut Group<'_>,
+    latest_facts: &[DecodedFact],
+    latest_labels: &[(Label, u32)],
+) {
+    group.compared = true;
+    let stored_facts: HashMap<(i32, Fact), (u32, FactValue)> = latest_facts
+        .iter()
+        .map(|&(year, fact, revision, value)| ((year, fact), (revision, value)))
+        .collect();
+    group.fact_revisions = group
+        .facts
+        .iter()
+        .map(|fact| match stored_facts.get(&(fact.year, fact.fact)) {
+            None => Some(1),
+            Some((_, value)) if *value == fact.value => None,
+            Some((revision, _)) => Some(revision + 1),
+        })
+        .collect();
+    let stored_labels: HashMap<(LabelKind, NaiveDate), (&Label, u32)> = latest_labels
+        .iter()
+        .map(|(label, revision)| ((label.kind, label.valid_from), (label, *revision)))
+        .collect();
+    group.label_revisions = group
+        .labels
+        .iter()
+        .map(
+            |label| match stored_labels.get(&(label.kind, label.valid_from)) {
+                None => Some(1),
+                Some((stored, _)) if *stored == *label => None,
+                Some((_, revision)) => Some(revision + 1),
+            },
+        )
+        .collect();
 }
 
 /// What a registry import writes.

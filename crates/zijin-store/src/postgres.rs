@@ -505,10 +505,10 @@ async fn save_registry_batch(
     }
     for chunk in writes.facts.chunks(ROWS_PER_INSERT) {
         let uscc: Vec<&str> = chunk.iter().map(|f| f.uscc).collect();
-        let years: Vec<i32> = chunk.iter().map(|f| f.year).collect();
-        let variables: Vec<&str> = chunk.iter().map(|f| f.variable).collect();
+        let years: Vec<i32> = chunk.iter().map(|f| f.fact.year).collect();
+        let variables: Vec<&str> = chunk.iter().map(|f| f.fact.fact.name()).collect();
         let revisions: Vec<i32> = chunk.iter().map(|f| revision_integer(f.revision)).collect();
-        let values: Vec<&str> = chunk.iter().map(|f| f.value.as_str()).collect();
+        let values: Vec<String> = chunk.iter().map(|f| f.fact.value.text()).collect();
         sqlx::query(
             "INSERT INTO enterprise_facts (uscc, year, variable, revision, value, import_id) \
              SELECT uscc, year, variable, revision, value, $6 \

@@ -1199,12 +1199,12 @@ fn save_registry_batch(tx: &Transaction<'_>, batch: &RegistryBatch) -> Outcome<R
         FACT_COLUMNS,
         FACT_ROWS_PER_INSERT,
         &writes.facts,
-        |insert, first, fact| {
-            insert.raw_bind_parameter(first, fact.uscc)?;
-            insert.raw_bind_parameter(first + 1, fact.year)?;
-            insert.raw_bind_parameter(first + 2, fact.variable)?;
-            insert.raw_bind_parameter(first + 3, fact.revision)?;
-            insert.raw_bind_parameter(first + 4, fact.value.as_str())?;
+        |insert, first, write| {
+            insert.raw_bind_parameter(first, write.uscc)?;
+            insert.raw_bind_parameter(first + 1, write.fact.year)?;
+            insert.raw_bind_parameter(first + 2, write.fact.fact.name())?;
+            insert.raw_bind_parameter(first + 3, write.revision)?;
+            insert.raw_bind_parameter(first + 4, write.fact.value.text())?;
             insert.raw_bind_parameter(first + 5, import_id)
         },
     )?;
