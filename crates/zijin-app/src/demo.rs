@@ -1,14 +1,18 @@
 //! The demo: a database with the built-in Nanjing plan, the published city
 //! figures, and synthetic district and park data, assessed at a date where
-//! data exists; and the built-in evaluation frameworks (parks, new R&D
-//! institutions) run on every year of their synthetic data.
+//! data exists; the built-in evaluation frameworks (parks, new R&D
+//! institutions) run on every year of their synthetic data; and a synthetic
+//! enterprise registry (合成数据, [`registry_synth`]) of
+//! [`registry_synth::REGISTRY_SIZE`] enterprises.
 
 use zijin_domain::{Observation, SourceQuality};
-use zijin_store::{ImportBatch, ImportOutcome, ObservationFilter, Store};
+use zijin_store::{
+    ImportBatch, ImportOutcome, ObservationFilter, RegistryBatch, RegistryOutcome, Store,
+};
 
 use crate::{
     Actor, AssessQuery, AssessmentReport, EvaluationRun, InitReport, InputFile, Result, Zijin,
-    synthetic,
+    registry_synth, synthetic,
 };
 
 /// The name under which the built-in published figures are imported.
@@ -27,6 +31,9 @@ pub struct DemoReport {
     pub assessment: AssessmentReport,
     /// The evaluation runs made (none when the database already had some).
     pub evaluations: Vec<EvaluationRun>,
+    /// The synthetic enterprise registry's import (nothing written when the
+    /// database already had enterprises).
+    pub registry: RegistryOutcome,
 }
 
 /// Loads the plan and regions, imports the published figures, generates and
@@ -79,6 +86,11 @@ pub async fn build<S: Store>(app: &Zijin<S>, actor: &Actor) -> Result<DemoReport
     } else {
         Vec::new()
     };
+    let registry = if app.store().enterprise_count().await? == 0 {
+        synthetic_registry(app, actor).await?
+    } else {
+        RegistryOutcome::default()
+    };
     Ok(DemoReport {
         init,
         published,
@@ -86,5 +98,35 @@ pub async fn build<S: Store>(app: &Zijin<S>, actor: &Actor) -> Result<DemoReport
         synthetic_rows,
         assessment,
         evaluations,
+        registry,
     })
+}
+
+/// Generates the synthetic registry in the stored districts and parks and
+/// imports it in one transaction, straight into the store (the files' checks
+/// are for people's files).
+async fn synthetic_registry<S: Store>(app: &Zijin<S>, actor: &Actor) -> Result<RegistryOutcome> {
+    let regions = app.regions().await?;
+    let data = registry_synth::generate(
+        &regions,
+        registry_synth::REGISTRY_SIZE,
+        registry_synth::REGISTRY_SEED,
+    );
+    let batch = RegistryBatch {
+        files: vec![format!(
+            "synthetic:registry:seed={}:size={}",
+            registry_synth::REGISTRY_SEED,
+            registry_synth::REGISTRY_SIZE
+        )],
+        digest: format!(
+            "synthetic-registry-v1-seed-{}-size-{}",
+            registry_synth::REGISTRY_SEED,
+            registry_synth::REGISTRY_SIZE
+        ),
+        imported_by: format!("{} (synthetic)", actor.name),
+        imported_at: actor.now,
+        enterprises: data.enterprises,
+        facts_and_labels: data.facts_and_labels,
+    };
+    Ok(app.store().save_registry(&batch).await?)
 }

@@ -7,6 +7,11 @@
 //! ([`Zijin::assess`]) and listing history ([`Zijin::history`]).
 //! [`synthetic`] generates the labelled synthetic district and park data of the
 //! demo, and [`demo`] builds the demo database.
+//! [`registry`] imports and reads the enterprise registry
+//! ([`Zijin::import_registry`], [`Zijin::registry`], [`Zijin::enterprise`]) and
+//! computes the counts behind `high_tech_enterprises` and `tech_smes`
+//! ([`Zijin::computed_counts`]); [`registry_synth`] generates the demo's
+//! synthetic registry (合成数据).
 //!
 //! This crate never reads the clock: the time of an import or a plan load is an
 //! argument (`now`), and so is the assessment date (`as_of`). It does not touch
@@ -16,6 +21,8 @@ pub mod demo;
 mod error;
 pub mod evaluation;
 pub mod monitor;
+pub mod registry;
+pub mod registry_synth;
 pub mod synthetic;
 
 use chrono::{DateTime, Months, NaiveDate, Utc};
@@ -32,6 +39,7 @@ use zijin_store::{
 
 pub use error::{AppError, Result};
 pub use evaluation::{Evaluation, EvaluationRun, ExitFlag, NodeInfo, RankUncertainty, UnitResult};
+pub use registry::{ComputedCount, ComputedCounts, computed_counts};
 
 /// One file handed to [`Zijin::import_files`]: its name (for messages and the
 /// record) and its bytes.
