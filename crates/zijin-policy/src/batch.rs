@@ -43,7 +43,7 @@ mod tests {
     use super::*;
     use crate::value::Value;
 
-    const PACK: &str = include_str!("../tests/fixtures/benchmark-openfisca/pack.toml");
+    const PACK: &str = include_str!("../../../policies/benchmark-openfisca/pack.toml");
 
     fn enterprise(id: &str, ip_count: i64) -> Enterprise {
         let mut enterprise = Enterprise {

@@ -15,6 +15,32 @@ pub fn render_criterion(criterion: &CriterionResult) -> String {
     let mut line = format!("[{}] {}：", criterion.status.name(), criterion.text_zh);
     let comparisons: Vec<String> = explanation.comparisons.iter().map(comparison).collect();
     line.push_str(&comparisons.join("，"));
+    if comparisons.is_empty() {
+        // A condition without a comparison (`not major_violation[last_year]`,
+        // `policy.hte`): the values it read.
+        let used: Vec<String> = explanation
+            .variables
+            .iter()
+            .map(|used| {
+                let year = used
+                    .year
+                    .map(|year| format!("[{year}]"))
+                    .unwrap_or_default();
+                format!(
+                    "{}{year} = {}",
+                    used.name,
+                    format_value(&used.value, used.ty, 2)
+                )
+            })
+            .chain(
+                explanation
+                    .policies
+                    .iter()
+                    .map(|(id, status)| format!("policy.{id} = {}", status.name())),
+            )
+            .collect();
+        line.push_str(&used.join("，"));
+    }
     if !explanation.bands.is_empty() {
         let bands: Vec<String> = explanation.bands.iter().map(band).collect();
         line.push_str(&format!("（{}）", bands.join("；")));
@@ -159,4 +185,47 @@ fn money(amount: Decimal, yuan: bool) -> String {
     } else {
         amount.normalize().to_string()
     }
+}
+
+/// The whole evaluation of one enterprise for people: a heading, then per
+/// policy its result (符合 / 不符合 / 待定, with the reason and the amount)
+/// and one line per criterion ([`render_criterion`]).
+pub fn render_evaluation(evaluation: &crate::eval::Evaluation) -> String {
+    let mut text = format!(
+        "企业 {} — {} 年度（参考日 {}{}）\n",
+        evaluation.enterprise,
+        evaluation.period,
+        evaluation.reference_date,
+        evaluation
+            .known_on
+            .map(|date| format!("，按 {date} 已公布的规则"))
+            .unwrap_or_default()
+    );
+    for policy in &evaluation.policies {
+        let verdict = match policy.status {
+            Status::Pass => "符合 eligible",
+            Status::Fail => "不符合 not eligible",
+            Status::Unknown => "待定 unknown (data missing)",
+        };
+        text.push_str(&format!(
+            "\n【{verdict}】{} {}{}\n",
+            policy.name_zh,
+            policy.name_en,
+            policy
+                .reference
+                .as_ref()
+                .map(|reference| format!(" — {reference}"))
+                .unwrap_or_default()
+        ));
+        if let Some(reason) = &policy.reason {
+            text.push_str(&format!("  原因 reason: {reason}\n"));
+        }
+        if let Some(amount) = policy.amount {
+            text.push_str(&format!("  金额 amount: {}\n", money(amount, true)));
+        }
+        for criterion in &policy.criteria {
+            text.push_str(&format!("  {}\n", render_criterion(criterion)));
+        }
+    }
+    text
 }

@@ -19,9 +19,11 @@
 pub mod batch;
 pub mod cases;
 pub mod check;
+pub mod columns;
 pub mod eval;
 pub mod explain;
 pub mod expr;
+pub mod nearmiss;
 pub mod pack;
 pub mod reform;
 pub mod uscc;

@@ -82,6 +82,9 @@ pub struct PackInfo {
     pub name_zh: String,
     pub name_en: String,
     pub note: Option<String>,
+    /// The result columns a batch run writes by default (`id`,
+    /// `<policy>_eligible`, a criterion, a derived variable …; empty: all).
+    pub columns: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -276,6 +279,8 @@ struct PackInfoFile {
     name_zh: String,
     name_en: String,
     note: Option<String>,
+    #[serde(default)]
+    columns: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -707,6 +712,7 @@ fn load(source: &mut Source<'_>, written: PackFile) -> Pack {
         name_zh: written.pack.name_zh,
         name_en: written.pack.name_en,
         note: written.pack.note,
+        columns: written.pack.columns,
     };
 
     let mut variables = BTreeMap::new();

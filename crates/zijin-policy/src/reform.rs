@@ -124,3 +124,144 @@ pub fn compare(
         differences,
     })
 }
+
+/// What a reform changes for one policy over a batch: who gains, who loses
+/// (rows of the batch), how many are eligible and what it costs on each
+/// side.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PolicyChange {
+    pub policy: String,
+    /// Rows eligible under the reform only.
+    pub gained: Vec<usize>,
+    /// Rows eligible under the baseline only.
+    pub lost: Vec<usize>,
+    pub baseline_eligible: usize,
+    pub reform_eligible: usize,
+    /// The total amount granted (a policy with an amount; rows whose amount
+    /// lacks data count for nothing).
+    pub baseline_cost: Option<Decimal>,
+    pub reform_cost: Option<Decimal>,
+}
+
+/// The difference, policy by policy, between the column results of the
+/// baseline and of the reform on the same frame. Rows with an error on
+/// either side are left out of both.
+pub fn changes(
+    pack: &Pack,
+    baseline: &crate::columns::Results<'_>,
+    reform: &crate::columns::Results<'_>,
+) -> Vec<PolicyChange> {
+    let rows = baseline.len().min(reform.len());
+    let ok = |row: &usize| baseline.error(*row).is_none() && reform.error(*row).is_none();
+    pack.policies
+        .iter()
+        .enumerate()
+        .map(|(p, policy)| {
+            let before = &baseline.policies[p];
+            let after = &reform.policies[p];
+            let eligible = |columns: &crate::columns::PolicyColumns, row: usize| {
+                columns.status[row] == Status::Pass
+            };
+            let cost = |columns: &crate::columns::PolicyColumns| {
+                columns.amount.as_ref().map(|amounts| {
+                    (0..rows)
+                        .filter(ok)
+                        .filter_map(|row| amounts[row])
+                        .sum::<Decimal>()
+                })
+            };
+            PolicyChange {
+                policy: policy.id.clone(),
+                gained: (0..rows)
+                    .filter(ok)
+                    .filter(|&row| !eligible(before, row) && eligible(after, row))
+                    .collect(),
+                lost: (0..rows)
+                    .filter(ok)
+                    .filter(|&row| eligible(before, row) && !eligible(after, row))
+                    .collect(),
+                baseline_eligible: (0..rows)
+                    .filter(ok)
+                    .filter(|&r| eligible(before, r))
+                    .count(),
+                reform_eligible: (0..rows).filter(ok).filter(|&r| eligible(after, r)).count(),
+                baseline_cost: cost(before),
+                reform_cost: cost(after),
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::columns::{Frame, Program};
+
+    const BENCHMARK: &str = include_str!("../../../policies/benchmark-openfisca/pack.toml");
+
+    fn enterprise(id: &str, st_staff: i64, rd_2022: i64) -> Enterprise {
+        let mut enterprise = Enterprise {
+            id: id.to_owned(),
+            ..Enterprise::default()
+        };
+        enterprise.once.insert(
+            "registration_date".to_owned(),
+            Value::Date(NaiveDate::from_ymd_opt(2015, 5, 1).unwrap()),
+        );
+        let mut yearly = |name: &str, year: i32, value: Value| {
+            enterprise
+                .yearly
+                .entry(name.to_owned())
+                .or_default()
+                .insert(year, value);
+        };
+        let money = |yuan: i64| Value::Decimal(Decimal::from(yuan));
+        for year in 2020..=2023 {
+            yearly("revenue", year, money(40_000_000));
+        }
+        for (year, rd) in [(2021, 3_000_000), (2022, rd_2022), (2023, 3_000_000)] {
+            yearly("rd_expense", year, money(rd));
+            yearly("rd_expense_domestic", year, money(rd));
+        }
+        yearly("high_tech_revenue", 2023, money(30_000_000));
+        yearly("total_assets", 2023, money(50_000_000));
+        yearly("employees", 2023, Value::Integer(100));
+        yearly("st_staff", 2023, Value::Integer(st_staff));
+        yearly("ip_count", 2024, Value::Integer(3));
+        yearly("innovation_score", 2024, Value::Integer(80));
+        yearly("major_violation", 2023, Value::Bool(false));
+        enterprise
+    }
+
+    #[test]
+    fn a_batch_reform_lists_who_gains_who_loses_and_the_cost() {
+        let pack = Pack::from_toml("benchmark.toml", BENCHMARK).unwrap();
+        // A: 9% S&T staff (fails 10%, passes 8%); B: 20% (passes both);
+        // C: 5% (fails both). A and B raised R&D by 1,000,000 in 2023.
+        let enterprises = vec![
+            enterprise("A", 9, 2_000_000),
+            enterprise("B", 20, 2_000_000),
+            enterprise("C", 5, 2_000_000),
+        ];
+        let reform = apply(
+            &pack,
+            &[
+                Override::parse("hte.min_st_staff_ratio=8%").unwrap(),
+                Override::parse("subsidy.rd_increase_rate=20%").unwrap(),
+            ],
+        )
+        .unwrap();
+        let frame = Frame::from_enterprises(&pack, &enterprises).unwrap();
+        let options = Options::period(2024);
+        let before = Program::compile(&pack, &options).unwrap().run(&frame);
+        let after = Program::compile(&reform, &options).unwrap().run(&frame);
+        let changes = changes(&pack, &before, &after);
+        let hte = changes.iter().find(|c| c.policy == "hte").unwrap();
+        assert_eq!((hte.gained.clone(), hte.lost.clone()), (vec![0], vec![]));
+        assert_eq!((hte.baseline_eligible, hte.reform_eligible), (1, 2));
+        let subsidy = changes.iter().find(|c| c.policy == "rd_subsidy").unwrap();
+        // Baseline: B only, 10% of 1,000,000; reform: A and B, 20% each.
+        assert_eq!(subsidy.baseline_cost, Some(Decimal::from(100_000)));
+        assert_eq!(subsidy.reform_cost, Some(Decimal::from(400_000)));
+    }
+}

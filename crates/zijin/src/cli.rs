@@ -191,6 +191,66 @@ pub enum PolicyCommand {
         #[arg(long)]
         force: bool,
     },
+    /// 逐条说明 Explain one enterprise: every policy, every criterion pass or fail, with the
+    /// values, thresholds, bands and legal references used.
+    Explain {
+        /// 政策包 The policy pack (TOML).
+        #[arg(long, value_name = "PACK.toml")]
+        pack: PathBuf,
+        /// 企业数据 The engine-neutral CSV holding the enterprise (with --id).
+        #[arg(long, value_name = "FILE.csv", requires = "id")]
+        input: PathBuf,
+        /// 企业编号 The enterprise's `id` in --input.
+        #[arg(long)]
+        id: String,
+        /// 评估年度 The period N.
+        #[arg(long, value_name = "YEAR")]
+        period: i32,
+        /// 规则公布截止日 Apply the rules as known on this date (YYYY-MM-DD): parameters
+        /// published later are ignored.
+        #[arg(long, value_name = "DATE")]
+        known_on: Option<NaiveDate>,
+    },
+    /// 政策模拟 Reform: evaluate every enterprise under the pack and under the pack with
+    /// parameters changed (--set), and report who gains, who loses and the cost.
+    Reform {
+        /// 政策包 The policy pack (TOML).
+        #[arg(long, value_name = "PACK.toml")]
+        pack: PathBuf,
+        /// 参数调整 A changed parameter, name=value in the pack's literal syntax, e.g.
+        /// hte.rd_intensity_min_small=4% or subsidy.cap=200万; repeat for several.
+        #[arg(long = "set", value_name = "NAME=VALUE", required = true)]
+        set: Vec<String>,
+        /// 企业数据 The enterprises (engine-neutral CSV).
+        #[arg(long, value_name = "FILE.csv")]
+        input: PathBuf,
+        /// 评估年度 The period N.
+        #[arg(long, value_name = "YEAR")]
+        period: i32,
+        /// 变化名单 Write one row per enterprise whose eligibility changes (policy, id,
+        /// gains or loses, amounts before and after) to this CSV.
+        #[arg(long, value_name = "CHANGES.csv")]
+        out: Option<PathBuf>,
+    },
+    /// 临界企业 Near misses: enterprises that fail a policy on one criterion only, by at most
+    /// --margin of the threshold (cultivation candidates, 软升高 / 小升高), with the margin.
+    NearMiss {
+        /// 政策包 The policy pack (TOML).
+        #[arg(long, value_name = "PACK.toml")]
+        pack: PathBuf,
+        /// 企业数据 The enterprises (engine-neutral CSV).
+        #[arg(long, value_name = "FILE.csv")]
+        input: PathBuf,
+        /// 评估年度 The period N.
+        #[arg(long, value_name = "YEAR")]
+        period: i32,
+        /// 差距上限 The largest gap, relative to the threshold (10% by default).
+        #[arg(long, value_name = "RATE", default_value = "10%")]
+        margin: String,
+        /// 名单 The near-miss list (CSV); printed as a table when absent.
+        #[arg(long, value_name = "NEAR.csv")]
+        out: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]

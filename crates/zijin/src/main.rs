@@ -7,6 +7,7 @@
 mod cli;
 mod index;
 mod policy;
+mod policy_csv;
 mod render;
 
 use std::io::Write;

@@ -2,33 +2,27 @@
 //!
 //! Reads a pack with `zijin-policy`, the enterprises from the engine-neutral
 //! CSV of the OpenFisca benchmark (`id`, `registration_date`,
-//! `<variable>_<year>` …), evaluates them in parallel and writes one row per
-//! enterprise, in input order, into one CSV — complete or not at all. No
+//! `<variable>_<year>` …) into column frames ([`crate::policy_csv`]),
+//! evaluates them with the column engine on every core and writes one row
+//! per enterprise, in input order, into one CSV — complete or not at all. No
 //! database is involved.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
-use std::str::FromStr;
 use std::time::Instant;
 
 use anyhow::{Context, Result, anyhow, bail};
-use chrono::NaiveDate;
 use rayon::prelude::*;
-use rust_decimal::{Decimal, RoundingStrategy};
-use zijin_policy::check::PeriodKind;
-use zijin_policy::eval::{Enterprise, Options, Outcome, Status};
+use rust_decimal::Decimal;
+use zijin_policy::columns::{Frame, Program, Results};
+use zijin_policy::eval::{Options, Status};
 use zijin_policy::pack::Pack;
-use zijin_policy::{Type, Value, batch};
+use zijin_policy::reform::Override;
 
 use crate::cli::PolicyCommand;
-
-/// Enterprises read, evaluated and written per step: bounds the memory the
-/// enterprises and their outcomes take, whatever the file's size. The
-/// outcomes are evaluated without explanations (only the results are
-/// written).
-const CHUNK: usize = 8_192;
+use crate::policy_csv::{Input, What, write_row};
 
 /// Runs a policy command.
 pub fn run(command: &PolicyCommand) -> Result<()> {
@@ -41,7 +35,317 @@ pub fn run(command: &PolicyCommand) -> Result<()> {
             columns,
             force,
         } => run_batch(pack, input, *period, out, columns.as_deref(), *force),
+        PolicyCommand::Explain {
+            pack,
+            input,
+            id,
+            period,
+            known_on,
+        } => explain(pack, input, id, *period, *known_on),
+        PolicyCommand::Reform {
+            pack,
+            set,
+            input,
+            period,
+            out,
+        } => reform(pack, set, input, *period, out.as_deref()),
+        PolicyCommand::NearMiss {
+            pack,
+            input,
+            period,
+            margin,
+            out,
+        } => near_miss(pack, input, *period, margin, out.as_deref()),
     }
+}
+
+/// Reads and checks a pack file (every error at file:line:column).
+fn load_pack(path: &Path) -> Result<Pack> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read the pack {}", path.display()))?;
+    Pack::from_toml(&path.display().to_string(), &text).map_err(|errors| anyhow!("{errors}"))
+}
+
+/// Reads `input` and evaluates every enterprise with `program`, piece by
+/// piece in parallel; the first error in the file's order stops it.
+fn evaluate_file<T: Send>(
+    input: &Input,
+    programs: &[&Program<'_>],
+    each: impl Fn(&Frame, &[Results<'_>]) -> Result<T> + Sync,
+) -> Result<Vec<T>> {
+    input
+        .pieces()
+        .par_iter()
+        .map(|piece| {
+            let (frame, lines) = input.frame(piece)?;
+            let results: Vec<Results<'_>> =
+                programs.iter().map(|program| program.run(&frame)).collect();
+            for results in &results {
+                if let Some(row) = (0..results.len()).find(|&row| results.error(row).is_some()) {
+                    let error = results
+                        .error(row)
+                        .map(ToString::to_string)
+                        .unwrap_or_default();
+                    bail!("{}:{}: {error}", input.file, input.line_of(&lines, row));
+                }
+            }
+            each(&frame, &results)
+        })
+        .collect()
+}
+
+fn explain(
+    pack_path: &Path,
+    input: &Path,
+    id: &str,
+    period: i32,
+    known_on: Option<chrono::NaiveDate>,
+) -> Result<()> {
+    let pack = load_pack(pack_path)?;
+    let input = Input::read(&pack, input)?;
+    let enterprise = input.enterprise(id)?;
+    let options = Options {
+        known_on,
+        ..Options::period(period)
+    };
+    let evaluation = zijin_policy::eval::evaluate(&pack, &enterprise, &options)?;
+    print!("{}", zijin_policy::explain::render_evaluation(&evaluation));
+    Ok(())
+}
+
+fn reform(
+    pack_path: &Path,
+    set: &[String],
+    input: &Path,
+    period: i32,
+    out: Option<&Path>,
+) -> Result<()> {
+    let pack = load_pack(pack_path)?;
+    let overrides = set
+        .iter()
+        .map(|text| Override::parse(text).map_err(|error| anyhow!("--set {error}")))
+        .collect::<Result<Vec<_>>>()?;
+    let reformed = zijin_policy::reform::apply(&pack, &overrides)
+        .map_err(|error| anyhow!("--set: {error}"))?;
+    let options = Options::period(period);
+    let baseline = Program::compile(&pack, &options).map_err(|error| anyhow!("{error}"))?;
+    let changed = Program::compile(&reformed, &options).map_err(|error| anyhow!("{error}"))?;
+    let input = Input::read(&pack, input)?;
+    let pieces = evaluate_file(&input, &[&baseline, &changed], |frame, results| {
+        let changes = zijin_policy::reform::changes(&pack, &results[0], &results[1]);
+        let mut rows = Vec::new();
+        for (p, change) in changes.iter().enumerate() {
+            for (row, gains) in change
+                .gained
+                .iter()
+                .map(|row| (*row, true))
+                .chain(change.lost.iter().map(|row| (*row, false)))
+            {
+                let amount = |results: &Results<'_>| {
+                    results.policies[p]
+                        .amount
+                        .as_ref()
+                        .and_then(|amounts| amounts[row])
+                };
+                rows.push(ChangeRow {
+                    policy: change.policy.clone(),
+                    id: frame.ids()[row].clone(),
+                    gains,
+                    before: amount(&results[0]),
+                    after: amount(&results[1]),
+                });
+            }
+        }
+        Ok((changes, rows))
+    })?;
+    // Totals over all pieces.
+    let mut totals: Vec<Total> = pack
+        .policies
+        .iter()
+        .map(|policy| Total {
+            policy: policy.id.clone(),
+            ..Total::default()
+        })
+        .collect();
+    let add = |total: &mut Option<Decimal>, more: Option<Decimal>| {
+        if let Some(more) = more {
+            *total = Some(total.unwrap_or_default() + more);
+        }
+    };
+    let mut rows = Vec::new();
+    for (changes, piece_rows) in pieces {
+        for (total, change) in totals.iter_mut().zip(changes) {
+            total.before += change.baseline_eligible;
+            total.after += change.reform_eligible;
+            total.gained += change.gained.len();
+            total.lost += change.lost.len();
+            add(&mut total.cost_before, change.baseline_cost);
+            add(&mut total.cost_after, change.reform_cost);
+        }
+        rows.extend(piece_rows);
+    }
+    println!(
+        "政策模拟 reform of {} {}, period {period}: {}",
+        pack.info.id,
+        pack.info.version,
+        set.join(", ")
+    );
+    let mut table = crate::render::new_table(vec![
+        "政策 policy",
+        "基线 baseline",
+        "模拟 reform",
+        "新增 gain",
+        "减少 lose",
+        "基线金额 cost before",
+        "模拟金额 cost after",
+        "差额 difference",
+    ]);
+    for total in &totals {
+        let difference = match (total.cost_before, total.cost_after) {
+            (Some(a), Some(b)) => money(b - a),
+            _ => String::new(),
+        };
+        table.add_row(vec![
+            total.policy.clone(),
+            total.before.to_string(),
+            total.after.to_string(),
+            total.gained.to_string(),
+            total.lost.to_string(),
+            total.cost_before.map(money).unwrap_or_default(),
+            total.cost_after.map(money).unwrap_or_default(),
+            difference,
+        ]);
+    }
+    println!("{table}");
+    if let Some(out) = out {
+        let mut text = String::from("policy,id,change,amount_before,amount_after\n");
+        for row in &rows {
+            text.push_str(&format!(
+                "{},{},{},{},{}\n",
+                row.policy,
+                row.id,
+                if row.gains { "gains" } else { "loses" },
+                row.before.map(money).unwrap_or_default(),
+                row.after.map(money).unwrap_or_default()
+            ));
+        }
+        write_whole(out, text.as_bytes())?;
+        println!("{} 条变化 changes → {}", rows.len(), out.display());
+    }
+    Ok(())
+}
+
+/// One policy's reform totals over the whole file.
+#[derive(Default)]
+struct Total {
+    policy: String,
+    before: usize,
+    after: usize,
+    gained: usize,
+    lost: usize,
+    cost_before: Option<Decimal>,
+    cost_after: Option<Decimal>,
+}
+
+struct ChangeRow {
+    policy: String,
+    id: String,
+    gains: bool,
+    before: Option<Decimal>,
+    after: Option<Decimal>,
+}
+
+fn near_miss(
+    pack_path: &Path,
+    input_path: &Path,
+    period: i32,
+    margin: &str,
+    out: Option<&Path>,
+) -> Result<()> {
+    let pack = load_pack(pack_path)?;
+    let limit = parse_rate(margin)?;
+    let options = Options::period(period);
+    let program = Program::compile(&pack, &options).map_err(|error| anyhow!("{error}"))?;
+    let input = Input::read(&pack, input_path)?;
+    let found = evaluate_file(&input, &[&program], |frame, results| {
+        let results = &results[0];
+        let mut rows = Vec::new();
+        for candidate in zijin_policy::nearmiss::candidates(&pack, results) {
+            let id = results.id(candidate.row);
+            let enterprise = frame.enterprise(&pack, candidate.row);
+            let evaluation = zijin_policy::eval::evaluate(&pack, &enterprise, &options)?;
+            let policy = &pack.policies[candidate.policy];
+            let criterion = &policy.criteria[candidate.criterion];
+            let Some(found) =
+                zijin_policy::nearmiss::margin(&evaluation, &policy.id, &criterion.id)
+            else {
+                continue;
+            };
+            if found.relative.is_some_and(|relative| relative <= limit) {
+                rows.push((
+                    id.to_owned(),
+                    policy.id.clone(),
+                    criterion.id.clone(),
+                    found,
+                ));
+            }
+        }
+        Ok(rows)
+    })?;
+    let rows: Vec<_> = found.into_iter().flatten().collect();
+    let mut text = String::from("policy,id,criterion,value,threshold,gap,relative_gap\n");
+    for (id, policy, criterion, found) in &rows {
+        text.push_str(&format!(
+            "{policy},{id},{criterion},{},{},{},{}\n",
+            found.comparison.left,
+            found.comparison.right,
+            found.gap.normalize(),
+            found
+                .relative
+                .map(|relative| relative.round_dp(6).normalize().to_string())
+                .unwrap_or_default()
+        ));
+    }
+    match out {
+        Some(out) => {
+            write_whole(out, text.as_bytes())?;
+            println!(
+                "{} 家临界企业 near misses (gap ≤ {margin}) → {}",
+                rows.len(),
+                out.display()
+            );
+        }
+        None => print!("{text}"),
+    }
+    Ok(())
+}
+
+/// `10%` or `0.1` as a decimal fraction.
+fn parse_rate(text: &str) -> Result<Decimal> {
+    let trimmed = text.trim();
+    let (number, scale) = match trimmed.strip_suffix('%') {
+        Some(number) => (number, Decimal::ONE_HUNDRED),
+        None => (trimmed, Decimal::ONE),
+    };
+    let value: Decimal = number
+        .trim()
+        .parse()
+        .map_err(|_| anyhow!("--margin “{text}”: expected a rate such as 10% or 0.1"))?;
+    if value.is_sign_negative() {
+        bail!("--margin “{text}”: must be 0 or more");
+    }
+    Ok(value / scale)
+}
+
+/// Writes `bytes` to `path` whole: into a staging file first, then renamed.
+fn write_whole(path: &Path, bytes: &[u8]) -> Result<()> {
+    let staging = staging_path(path);
+    std::fs::write(&staging, bytes)
+        .with_context(|| format!("cannot write {}", staging.display()))?;
+    std::fs::rename(&staging, path).with_context(|| {
+        let _ = std::fs::remove_file(&staging);
+        format!("cannot write {}", path.display())
+    })
 }
 
 fn run_batch(
@@ -59,69 +363,56 @@ fn run_batch(
             out.display()
         );
     }
-    let text = std::fs::read_to_string(pack_path)
-        .with_context(|| format!("cannot read the pack {}", pack_path.display()))?;
-    let file_name = pack_path.display().to_string();
-    let pack = Pack::from_toml(&file_name, &text).map_err(|errors| anyhow!("{errors}"))?;
+    let pack = load_pack(pack_path)?;
     let columns = match columns {
         Some(list) => list
             .split(',')
             .map(|name| Column::resolve(&pack, name.trim()))
             .collect::<Result<Vec<_>>>()?,
+        None if !pack.info.columns.is_empty() => pack
+            .info
+            .columns
+            .iter()
+            .map(|name| Column::resolve(&pack, name))
+            .collect::<Result<Vec<_>>>()
+            .with_context(|| format!("the columns of the pack {}", pack.info.id))?,
         None => Column::all(&pack),
     };
     let options = Options::period(period);
-
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .from_path(input)
-        .with_context(|| format!("cannot read {}", input.display()))?;
-    let input_name = input.display().to_string();
-    let header = reader
-        .headers()
-        .with_context(|| format!("{input_name}: cannot read the header"))?
-        .clone();
-    let layout = Layout::new(&pack, &input_name, &header)?;
+    let program = Program::compile(&pack, &options).map_err(|error| anyhow!("{error}"))?;
+    let input = Input::read(&pack, input)?;
+    let read = started.elapsed();
+    let whats: Vec<&What> = columns.iter().map(|column| &column.what).collect();
 
     let staging = staging_path(out);
     let result = (|| -> Result<Counts> {
+        let pieces = input.pieces();
+        let outputs = pieces
+            .par_iter()
+            .map(|piece| {
+                let (frame, lines) = input.frame(piece)?;
+                let results = program.run(&frame);
+                let mut text = Vec::with_capacity(frame.len() * 64);
+                let mut counts = Counts::new(&pack);
+                for row in 0..results.len() {
+                    if let Some(error) = results.error(row) {
+                        bail!("{}:{}: {error}", input.file, input.line_of(&lines, row));
+                    }
+                    write_row(&mut text, &pack, &whats, &results, row);
+                    counts.add(&results, row);
+                }
+                Ok((text, counts))
+            })
+            .collect::<Result<Vec<_>>>()?;
         let file = File::create(&staging)
             .with_context(|| format!("cannot create {}", staging.display()))?;
         let mut writer = BufWriter::with_capacity(1 << 20, file);
         let names: Vec<&str> = columns.iter().map(|column| column.name.as_str()).collect();
         writeln!(writer, "{}", names.join(","))?;
         let mut counts = Counts::new(&pack);
-        let mut records = reader.into_byte_records();
-        loop {
-            let mut chunk = Vec::with_capacity(CHUNK);
-            for record in records.by_ref().take(CHUNK) {
-                chunk.push(record.with_context(|| format!("{input_name}: cannot read a row"))?);
-            }
-            if chunk.is_empty() {
-                break;
-            }
-            let enterprises = chunk
-                .par_iter()
-                .map(|record| layout.enterprise(record))
-                .collect::<Result<Vec<_>>>()?;
-            let outcomes = batch::evaluate_all_outcomes(&pack, &enterprises, &options);
-            let rows = outcomes
-                .into_par_iter()
-                .zip(chunk.par_iter())
-                .zip(enterprises.par_iter())
-                .map(|((outcome, record), enterprise)| {
-                    let outcome = outcome
-                        .map_err(|error| anyhow!("{input_name}:{}: {error}", line(record)))?;
-                    Ok((row(&pack, &columns, &enterprise.id, &outcome), outcome))
-                })
-                .collect::<Result<Vec<_>>>()?;
-            for (text, outcome) in &rows {
-                writer.write_all(text.as_bytes())?;
-                counts.add(outcome);
-            }
-            if chunk.len() < CHUNK {
-                break;
-            }
+        for (text, piece_counts) in outputs {
+            writer.write_all(&text)?;
+            counts.merge(piece_counts);
         }
         writer.flush()?;
         writer
@@ -141,6 +432,7 @@ fn run_batch(
         let _ = std::fs::remove_file(&staging);
         format!("cannot write {}", out.display())
     })?;
+    let _ = read;
 
     println!(
         "{} 家企业 enterprises, period {period}, pack {} {} → {}",
@@ -172,197 +464,10 @@ fn staging_path(out: &Path) -> PathBuf {
     out.with_file_name(format!(".{name}.partial-{}", std::process::id()))
 }
 
-fn line(record: &csv::ByteRecord) -> u64 {
-    record.position().map_or(0, csv::Position::line)
-}
-
-/// Where each column of the input goes.
-struct Layout {
-    file: String,
-    header: Vec<String>,
-    id: usize,
-    fields: Vec<Field>,
-}
-
-struct Field {
-    index: usize,
-    variable: String,
-    /// `None` for a variable given once.
-    year: Option<i32>,
-    ty: Type,
-}
-
-impl Layout {
-    fn new(pack: &Pack, file: &str, header: &csv::StringRecord) -> Result<Layout> {
-        let names: Vec<String> = header.iter().map(str::to_owned).collect();
-        let Some(id) = names.iter().position(|name| name == "id") else {
-            bail!("{file}: line 1: no column “id”");
-        };
-        let mut seen = BTreeSet::new();
-        let mut fields = Vec::new();
-        let mut unknown = Vec::new();
-        for (index, name) in names.iter().enumerate() {
-            if !seen.insert(name.as_str()) {
-                bail!("{file}: line 1: column “{name}” appears twice");
-            }
-            if index == id {
-                continue;
-            }
-            match split_column(pack, name) {
-                Some((variable, year)) => fields.push(Field {
-                    index,
-                    variable: variable.name.clone(),
-                    year,
-                    ty: variable.ty,
-                }),
-                None => unknown.push(name.as_str()),
-            }
-        }
-        if !unknown.is_empty() {
-            let variables: Vec<String> = pack
-                .variables
-                .values()
-                .map(|variable| match variable.period {
-                    PeriodKind::Once => variable.name.clone(),
-                    PeriodKind::Year => format!("{}_<year>", variable.name),
-                })
-                .collect();
-            bail!(
-                "{file}: line 1: column(s) {} name no variable of the pack {}; its variables: {}",
-                unknown
-                    .iter()
-                    .map(|name| format!("“{name}”"))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                pack.info.id,
-                variables.join(", ")
-            );
-        }
-        Ok(Layout {
-            file: file.to_owned(),
-            header: names,
-            id,
-            fields,
-        })
-    }
-
-    fn enterprise(&self, record: &csv::ByteRecord) -> Result<Enterprise> {
-        let line = line(record);
-        let cell = |index: usize| -> Result<&str> {
-            let bytes = record.get(index).unwrap_or_default();
-            std::str::from_utf8(bytes).map_err(|_| {
-                anyhow!(
-                    "{}:{line}: column “{}”: not UTF-8",
-                    self.file,
-                    self.header[index]
-                )
-            })
-        };
-        if record.len() != self.header.len() {
-            bail!(
-                "{}:{line}: {} field(s), the header has {}",
-                self.file,
-                record.len(),
-                self.header.len()
-            );
-        }
-        let id = cell(self.id)?.trim();
-        if id.is_empty() {
-            bail!("{}:{line}: column “id”: empty", self.file);
-        }
-        let mut enterprise = Enterprise {
-            id: id.to_owned(),
-            ..Enterprise::default()
-        };
-        for field in &self.fields {
-            let text = cell(field.index)?.trim();
-            if text.is_empty() {
-                continue; // missing: never read as zero
-            }
-            let value = parse_value(text, field.ty).map_err(|problem| {
-                anyhow!(
-                    "{}:{line}: column “{}”: “{text}” {problem}",
-                    self.file,
-                    self.header[field.index]
-                )
-            })?;
-            match field.year {
-                None => {
-                    enterprise.once.insert(field.variable.clone(), value);
-                }
-                Some(year) => {
-                    enterprise
-                        .yearly
-                        .entry(field.variable.clone())
-                        .or_default()
-                        .insert(year, value);
-                }
-            }
-        }
-        Ok(enterprise)
-    }
-}
-
-/// `revenue_2023` → (revenue, 2023); `registration_date` → (registration_date,
-/// once). The pack's variable names decide the split (they may contain `_`).
-fn split_column<'a>(
-    pack: &'a Pack,
-    name: &str,
-) -> Option<(&'a zijin_policy::pack::Variable, Option<i32>)> {
-    if let Some(variable) = pack.variables.get(name)
-        && variable.period == PeriodKind::Once
-    {
-        return Some((variable, None));
-    }
-    let (variable, year) = name.rsplit_once('_')?;
-    if year.len() != 4 || !year.bytes().all(|byte| byte.is_ascii_digit()) {
-        return None;
-    }
-    let variable = pack.variables.get(variable)?;
-    if variable.period != PeriodKind::Year {
-        return None;
-    }
-    Some((variable, Some(year.parse().ok()?)))
-}
-
-fn parse_value(text: &str, ty: Type) -> std::result::Result<Value, String> {
-    match ty {
-        Type::Money | Type::Decimal | Type::Rate => {
-            let number =
-                Decimal::from_str(text).map_err(|_| format!("is not a number ({})", ty.name()))?;
-            if ty == Type::Money && number.is_sign_negative() && !number.is_zero() {
-                return Err("is negative: an amount of money must be 0 or more".to_owned());
-            }
-            Ok(Value::Decimal(number))
-        }
-        Type::Integer => text
-            .parse::<i64>()
-            .map(Value::Integer)
-            .map_err(|_| "is not a whole number (integer)".to_owned()),
-        Type::Bool => match text {
-            "1" => Ok(Value::Bool(true)),
-            "0" => Ok(Value::Bool(false)),
-            _ => Err("is not 0 or 1 (bool)".to_owned()),
-        },
-        Type::Date => NaiveDate::parse_from_str(text, "%Y-%m-%d")
-            .map(Value::Date)
-            .map_err(|_| "is not a date YYYY-MM-DD".to_owned()),
-        Type::Text => Ok(Value::Text(text.to_owned())),
-    }
-}
-
 /// One column of the results.
 struct Column {
     name: String,
     what: What,
-}
-
-enum What {
-    Id,
-    Eligible(usize),
-    Amount(usize),
-    Criterion(usize, usize),
-    Derived(usize),
 }
 
 impl Column {
@@ -483,63 +588,10 @@ impl Column {
     }
 }
 
-/// One line of the results CSV (with its newline).
-fn row(pack: &Pack, columns: &[Column], id: &str, outcome: &Outcome) -> String {
-    let mut line = String::with_capacity(128);
-    for (i, column) in columns.iter().enumerate() {
-        if i > 0 {
-            line.push(',');
-        }
-        match column.what {
-            What::Id => line.push_str(&csv_text(id)),
-            What::Eligible(p) => line.push_str(flag(outcome.policies[p].eligible)),
-            What::Amount(p) => {
-                if let Some(amount) = outcome.policies[p].amount {
-                    line.push_str(&money(amount));
-                }
-            }
-            What::Criterion(p, c) => match outcome.policies[p].criteria[c] {
-                Status::Pass => line.push('1'),
-                Status::Fail => line.push('0'),
-                Status::Unknown => {}
-            },
-            What::Derived(d) => {
-                if let Some(value) = &outcome.derived[d] {
-                    line.push_str(&cell(value, pack.derived[d].ty));
-                }
-            }
-        }
-    }
-    line.push('\n');
-    line
-}
-
-fn flag(value: bool) -> &'static str {
-    if value { "1" } else { "0" }
-}
-
 fn money(amount: Decimal) -> String {
-    format!(
-        "{:.2}",
-        amount.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
-    )
-}
-
-fn cell(value: &Value, ty: Type) -> String {
-    match value {
-        Value::Bool(value) => flag(*value).to_owned(),
-        Value::Decimal(number) if ty == Type::Money => money(*number),
-        Value::Text(text) => csv_text(text),
-        other => other.to_string(),
-    }
-}
-
-fn csv_text(text: &str) -> String {
-    if text.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text.to_owned()
-    }
+    let mut out = Vec::new();
+    crate::policy_csv::push_money(&mut out, amount);
+    String::from_utf8(out).unwrap_or_default()
 }
 
 struct Counts {
@@ -569,11 +621,24 @@ impl Counts {
         }
     }
 
-    fn add(&mut self, outcome: &Outcome) {
+    fn add(&mut self, results: &Results<'_>, row: usize) {
         self.enterprises += 1;
-        for (count, result) in self.policies.iter_mut().zip(&outcome.policies) {
-            count.eligible += usize::from(result.eligible);
-            if let (Some(total), Some(amount)) = (count.amount.as_mut(), result.amount) {
+        for (count, result) in self.policies.iter_mut().zip(&results.policies) {
+            count.eligible += usize::from(result.status[row] == Status::Pass);
+            if let (Some(total), Some(Some(amount))) = (
+                count.amount.as_mut(),
+                result.amount.as_ref().map(|amounts| amounts[row]),
+            ) {
+                *total += amount;
+            }
+        }
+    }
+
+    fn merge(&mut self, other: Counts) {
+        self.enterprises += other.enterprises;
+        for (count, more) in self.policies.iter_mut().zip(other.policies) {
+            count.eligible += more.eligible;
+            if let (Some(total), Some(amount)) = (count.amount.as_mut(), more.amount) {
                 *total += amount;
             }
         }

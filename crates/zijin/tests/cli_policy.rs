@@ -6,8 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn pack() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../zijin-policy/tests/fixtures/benchmark-openfisca/pack.toml")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../policies/benchmark-openfisca/pack.toml")
 }
 
 const HEADER: &str = "id,registration_date,revenue_2020,revenue_2021,revenue_2022,revenue_2023,rd_expense_2021,rd_expense_2022,rd_expense_2023,rd_expense_domestic_2021,rd_expense_domestic_2022,rd_expense_domestic_2023,high_tech_revenue_2023,total_assets_2023,employees_2023,st_staff_2023,ip_count_2024,innovation_score_2024,major_violation_2023";
@@ -81,13 +80,9 @@ fn the_benchmark_pack_gives_openfiscas_results_in_input_order() {
     assert!(stderr(&again).contains("--force"), "{}", stderr(&again));
     let forced = run(directory.path(), &format!("{HEADER}\n{ROWS}"), &["--force"]);
     assert!(forced.status.success(), "{}", stderr(&forced));
+    // Without --columns, the pack's own `columns`: OpenFisca's layout.
     let default = std::fs::read_to_string(directory.path().join("results.csv")).expect("results");
-    let header = default.lines().next().expect("a header");
-    assert!(
-        header.starts_with("id,hte_eligible,sme_eligible,gazelle_eligible,rd_subsidy_eligible,rd_subsidy_amount,hte_registered_1y"),
-        "{header}"
-    );
-    assert!(header.ends_with(",sme_score"), "{header}");
+    assert_eq!(default, format!("{COLUMNS}\n{EXPECTED}"));
 }
 
 #[test]
@@ -163,4 +158,125 @@ fn bad_inputs_name_the_file_row_column_and_value() {
         message.contains("“hte_score” is no result of the pack benchmark-openfisca"),
         "{message}"
     );
+}
+
+fn zijin(directory: &Path, arguments: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_zijin"))
+        .current_dir(directory)
+        .args(arguments)
+        .output()
+        .expect("runs zijin")
+}
+
+#[test]
+fn explain_reform_and_near_miss_over_a_csv() {
+    let directory = tempfile::tempdir().expect("temporary directory");
+    std::fs::write(
+        directory.path().join("enterprises.csv"),
+        format!("{HEADER}\n{ROWS}"),
+    )
+    .expect("writes the input");
+    let pack = pack();
+    let pack = pack.to_str().expect("a UTF-8 path");
+    let common = [
+        "--pack",
+        pack,
+        "--input",
+        "enterprises.csv",
+        "--period",
+        "2024",
+    ];
+
+    // E0000003 fails HTE on its high-tech revenue share only: 56.2% < 60%.
+    let explained = zijin(
+        directory.path(),
+        &[&["policy", "explain"][..], &common, &["--id", "E0000003"]].concat(),
+    );
+    assert!(explained.status.success(), "{}", stderr(&explained));
+    let text = String::from_utf8_lossy(&explained.stdout);
+    assert!(
+        text.contains("【不符合 not eligible】高新技术企业认定"),
+        "{text}"
+    );
+    assert!(
+        text.contains("[fail] 近一年高新技术产品（服务）收入占企业同期总收入的比例不低于60%"),
+        "{text}"
+    );
+    assert!(text.contains("< 60%"), "{text}");
+    // The band chosen for the R&D intensity, with its bounds.
+    assert!(text.contains("∈ (−∞, 5000万] → 5%"), "{text}");
+    let missing = zijin(
+        directory.path(),
+        &[&["policy", "explain"][..], &common, &["--id", "E9"]].concat(),
+    );
+    assert!(
+        stderr(&missing).contains("no enterprise with id “E9”"),
+        "{}",
+        stderr(&missing)
+    );
+
+    // Lowering the share to 55% makes E0000003 a high-tech enterprise and
+    // grants it 10% of its R&D increase: (2,678,437 − 876,873) × 10%.
+    let reformed = zijin(
+        directory.path(),
+        &[
+            &["policy", "reform"][..],
+            &common,
+            &[
+                "--set",
+                "hte.min_high_tech_revenue_share=55%",
+                "--out",
+                "changes.csv",
+            ],
+        ]
+        .concat(),
+    );
+    assert!(reformed.status.success(), "{}", stderr(&reformed));
+    let changes = std::fs::read_to_string(directory.path().join("changes.csv")).expect("changes");
+    assert_eq!(
+        changes,
+        "policy,id,change,amount_before,amount_after\n\
+         hte,E0000003,gains,,\n\
+         rd_subsidy,E0000003,gains,0.00,180156.40\n"
+    );
+    let table = String::from_utf8_lossy(&reformed.stdout);
+    assert!(
+        table.contains("14761.00") && table.contains("194917.40"),
+        "{table}"
+    );
+    let unknown = zijin(
+        directory.path(),
+        &[
+            &["policy", "reform"][..],
+            &common,
+            &["--set", "hte.nothing=1"],
+        ]
+        .concat(),
+    );
+    assert!(
+        stderr(&unknown).contains("unknown parameter “hte.nothing”"),
+        "{}",
+        stderr(&unknown)
+    );
+
+    // Near misses within 10%: only E0000003 (56.2%: 6.25% short of 60%).
+    let near = zijin(
+        directory.path(),
+        &[&["policy", "near-miss"][..], &common, &["--margin", "10%"]].concat(),
+    );
+    assert!(near.status.success(), "{}", stderr(&near));
+    let list = String::from_utf8_lossy(&near.stdout);
+    let rows: Vec<&str> = list.lines().skip(1).collect();
+    assert_eq!(rows.len(), 1, "{list}");
+    assert!(
+        rows[0].starts_with("hte,E0000003,hte_high_tech_revenue_ok,"),
+        "{list}"
+    );
+    assert!(rows[0].ends_with(",0.062528"), "{list}");
+    // Within 5% there is none.
+    let none = zijin(
+        directory.path(),
+        &[&["policy", "near-miss"][..], &common, &["--margin", "5%"]].concat(),
+    );
+    assert_eq!(String::from_utf8_lossy(&none.stdout).lines().count(), 1);
 }

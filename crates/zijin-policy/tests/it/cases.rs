@@ -4,8 +4,8 @@
 use zijin_policy::cases::{self, run_cases};
 use zijin_policy::pack::Pack;
 
-const BENCHMARK: &str = include_str!("../fixtures/benchmark-openfisca/pack.toml");
-const CASES: &str = include_str!("../fixtures/benchmark-openfisca/cases.toml");
+const BENCHMARK: &str = include_str!("../../../../policies/benchmark-openfisca/pack.toml");
+const CASES: &str = include_str!("../../../../policies/benchmark-openfisca/cases.toml");
 
 #[test]
 fn every_case_of_the_benchmark_pack_passes() {

@@ -9,7 +9,7 @@ use zijin_policy::eval::{Enterprise, Missing, Options, Status, evaluate, full_ye
 use zijin_policy::explain::render_criterion;
 use zijin_policy::pack::Pack;
 
-const BENCHMARK: &str = include_str!("../fixtures/benchmark-openfisca/pack.toml");
+const BENCHMARK: &str = include_str!("../../../../policies/benchmark-openfisca/pack.toml");
 
 fn date(text: &str) -> NaiveDate {
     text.parse().unwrap()

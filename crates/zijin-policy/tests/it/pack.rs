@@ -6,7 +6,7 @@ use rust_decimal::Decimal;
 use zijin_policy::Value;
 use zijin_policy::pack::Pack;
 
-const BENCHMARK: &str = include_str!("../fixtures/benchmark-openfisca/pack.toml");
+const BENCHMARK: &str = include_str!("../../../../policies/benchmark-openfisca/pack.toml");
 
 fn date(text: &str) -> NaiveDate {
     text.parse().unwrap()

@@ -6,8 +6,8 @@ use zijin_policy::eval::Status;
 use zijin_policy::pack::Pack;
 use zijin_policy::reform::{Override, apply, compare};
 
-const BENCHMARK: &str = include_str!("../fixtures/benchmark-openfisca/pack.toml");
-const CASES: &str = include_str!("../fixtures/benchmark-openfisca/cases.toml");
+const BENCHMARK: &str = include_str!("../../../../policies/benchmark-openfisca/pack.toml");
+const CASES: &str = include_str!("../../../../policies/benchmark-openfisca/cases.toml");
 
 fn overrides(texts: &[&str]) -> Vec<Override> {
     texts

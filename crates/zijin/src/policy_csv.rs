@@ -1,0 +1,671 @@
+//! The engine-neutral enterprise CSV (`id`, `registration_date`,
+//! `<variable>_<year>` …, the layout of the OpenFisca benchmark's
+//! `gen_enterprises.py`), read straight into the policy engine's column
+//! frames, and the results CSV written from its column results.
+//!
+//! The file is read whole, then cut into pieces at line ends (when no field
+//! is quoted, a line end always ends a record; a file with quotes is one
+//! piece), and each piece is parsed, evaluated and formatted on its own
+//! core. Errors name the file, the line and the column, and the first error
+//! in the file's order is the one reported.
+
+use std::collections::BTreeSet;
+use std::ops::Range;
+use std::path::Path;
+use std::str::FromStr;
+
+use anyhow::{Result, anyhow, bail};
+use chrono::NaiveDate;
+use rust_decimal::{Decimal, RoundingStrategy};
+use zijin_policy::Type;
+use zijin_policy::check::PeriodKind;
+use zijin_policy::columns::{Column, ColumnData, Frame, Results};
+use zijin_policy::eval::{Enterprise, Status};
+use zijin_policy::pack::{Pack, Variable};
+use zijin_policy::value::Value;
+
+/// Bytes per piece: enough rows (~20,000) to make a column loop worth it,
+/// small enough that two cores share the work evenly.
+const PIECE: usize = 2 << 20;
+
+/// A CSV of enterprises, read and checked against a pack's variables.
+pub struct Input {
+    pub file: String,
+    bytes: Vec<u8>,
+    header: Vec<String>,
+    body: usize,
+    /// No quote in the body: records are lines, fields are split at commas.
+    plain: bool,
+    id: usize,
+    fields: Vec<Field>,
+}
+
+struct Field {
+    index: usize,
+    variable: String,
+    /// `None` for a variable given once.
+    year: Option<i32>,
+    ty: Type,
+}
+
+impl Input {
+    /// Reads `path` and checks its header against `pack`: an `id` column,
+    /// then only variables of the pack (once by name, yearly as
+    /// `<variable>_<year>`), each once.
+    pub fn read(pack: &Pack, path: &Path) -> Result<Input> {
+        let file = path.display().to_string();
+        let bytes = std::fs::read(path).map_err(|error| anyhow!("cannot read {file}: {error}"))?;
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(true)
+            .from_reader(&bytes[..]);
+        let header: Vec<String> = reader
+            .headers()
+            .map_err(|error| anyhow!("{file}: cannot read the header: {error}"))?
+            .iter()
+            .map(str::to_owned)
+            .collect();
+        let body = usize::try_from(reader.position().byte()).unwrap_or(bytes.len());
+        let Some(id) = header.iter().position(|name| name == "id") else {
+            bail!("{file}: line 1: no column “id”");
+        };
+        let mut seen = BTreeSet::new();
+        let mut fields = Vec::new();
+        let mut unknown = Vec::new();
+        for (index, name) in header.iter().enumerate() {
+            if !seen.insert(name.as_str()) {
+                bail!("{file}: line 1: column “{name}” appears twice");
+            }
+            if index == id {
+                continue;
+            }
+            match split_column(pack, name) {
+                Some((variable, year)) => fields.push(Field {
+                    index,
+                    variable: variable.name.clone(),
+                    year,
+                    ty: variable.ty,
+                }),
+                None => unknown.push(name.as_str()),
+            }
+        }
+        if !unknown.is_empty() {
+            let variables: Vec<String> = pack
+                .variables
+                .values()
+                .map(|variable| match variable.period {
+                    PeriodKind::Once => variable.name.clone(),
+                    PeriodKind::Year => format!("{}_<year>", variable.name),
+                })
+                .collect();
+            bail!(
+                "{file}: line 1: column(s) {} name no variable of the pack {}; its variables: {}",
+                unknown
+                    .iter()
+                    .map(|name| format!("“{name}”"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                pack.info.id,
+                variables.join(", ")
+            );
+        }
+        let plain = !bytes[body.min(bytes.len())..].contains(&b'"');
+        Ok(Input {
+            file,
+            bytes,
+            header,
+            body,
+            plain,
+            id,
+            fields,
+        })
+    }
+
+    /// The body cut into pieces that each hold whole records.
+    pub fn pieces(&self) -> Vec<Range<usize>> {
+        let end = self.bytes.len();
+        if self.body >= end {
+            return Vec::new();
+        }
+        if !self.plain {
+            return std::iter::once(self.body..end).collect();
+        }
+        let mut pieces = Vec::new();
+        let mut start = self.body;
+        while start < end {
+            let mut stop = (start + PIECE).min(end);
+            if stop < end {
+                stop = match self.bytes[stop..].iter().position(|&byte| byte == b'\n') {
+                    Some(offset) => stop + offset + 1,
+                    None => end,
+                };
+            }
+            pieces.push(start..stop);
+            start = stop;
+        }
+        pieces
+    }
+
+    /// The line of the file where `local` (a line of the piece starting at
+    /// `start`) is.
+    fn line(&self, start: usize, local: u64) -> u64 {
+        let before = self.bytes[..start]
+            .iter()
+            .filter(|&&byte| byte == b'\n')
+            .count();
+        u64::try_from(before).unwrap_or(u64::MAX) + local
+    }
+
+    /// The line of `row` of a piece's frame.
+    pub fn line_of(&self, lines: &Lines, row: usize) -> u64 {
+        self.line(lines.start, lines.local[row])
+    }
+
+    /// The records of one piece as a frame, with where each row is.
+    pub fn frame(&self, piece: &Range<usize>) -> Result<(Frame, Lines)> {
+        let mut rows = Rows {
+            ids: Vec::new(),
+            lines: Vec::new(),
+            builders: self.fields.iter().map(|f| Builder::new(f.ty)).collect(),
+        };
+        let mut cells: Vec<&[u8]> = Vec::with_capacity(self.header.len());
+        let bytes = &self.bytes[piece.clone()];
+        if self.plain {
+            // No quotes anywhere: a line is a record, a comma ends a field.
+            for (index, line) in bytes.split(|&byte| byte == b'\n').enumerate() {
+                let line = line.strip_suffix(b"\r").unwrap_or(line);
+                if line.is_empty() {
+                    continue;
+                }
+                let local = u64::try_from(index + 1).unwrap_or(u64::MAX);
+                cells.clear();
+                cells.extend(line.split(|&byte| byte == b','));
+                self.row(piece.start, local, &cells, &mut rows)?;
+            }
+        } else {
+            let mut reader = csv::ReaderBuilder::new()
+                .has_headers(false)
+                .from_reader(bytes);
+            let mut record = csv::ByteRecord::new();
+            loop {
+                match reader.read_byte_record(&mut record) {
+                    Ok(true) => {}
+                    Ok(false) => break,
+                    Err(error) => {
+                        let line = error
+                            .position()
+                            .map_or(0, |position| self.line(piece.start, position.line()));
+                        bail!("{}:{line}: cannot read the row: {error}", self.file);
+                    }
+                }
+                let local = record.position().map_or(0, csv::Position::line);
+                let cells: Vec<&[u8]> = record.iter().collect();
+                self.row(piece.start, local, &cells, &mut rows)?;
+            }
+        }
+        let Rows {
+            ids,
+            lines,
+            builders,
+            ..
+        } = rows;
+        let mut frame = Frame::new(ids);
+        for (field, builder) in self.fields.iter().zip(builders) {
+            let (data, present) = builder.finish();
+            frame
+                .insert(&field.variable, field.year, Column::new(data, &present))
+                .map_err(|error| anyhow!("{}: {error}", self.file))?;
+        }
+        Ok((
+            frame,
+            Lines {
+                start: piece.start,
+                local: lines,
+            },
+        ))
+    }
+
+    /// Reads one record (its fields) into `rows`.
+    fn row(&self, start: usize, local: u64, cells: &[&[u8]], rows: &mut Rows) -> Result<()> {
+        let line = || self.line(start, local);
+        if cells.len() != self.header.len() {
+            bail!(
+                "{}:{}: {} field(s), the header has {}",
+                self.file,
+                line(),
+                cells.len(),
+                self.header.len()
+            );
+        }
+        let id = std::str::from_utf8(cells[self.id])
+            .map_err(|_| anyhow!("{}:{}: column “id”: not UTF-8", self.file, line()))?
+            .trim();
+        if id.is_empty() {
+            bail!("{}:{}: column “id”: empty", self.file, line());
+        }
+        rows.ids.push(id.to_owned());
+        rows.lines.push(local);
+        for (field, builder) in self.fields.iter().zip(&mut rows.builders) {
+            let cell = cells[field.index];
+            builder.push(cell, field.ty).map_err(|problem| {
+                anyhow!(
+                    "{}:{}: column “{}”: “{}” {problem}",
+                    self.file,
+                    line(),
+                    self.header[field.index],
+                    String::from_utf8_lossy(cell).trim()
+                )
+            })?;
+        }
+        Ok(())
+    }
+
+    /// The enterprise `id` as the row engine takes it (for explanations).
+    pub fn enterprise(&self, id: &str) -> Result<Enterprise> {
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(&self.bytes[self.body..]);
+        for record in reader.byte_records() {
+            let record = record.map_err(|error| anyhow!("{}: {error}", self.file))?;
+            if record.get(self.id).map(<[u8]>::trim_ascii) != Some(id.as_bytes()) {
+                continue;
+            }
+            let line = self.line(self.body, record.position().map_or(0, csv::Position::line));
+            let mut enterprise = Enterprise {
+                id: id.to_owned(),
+                ..Enterprise::default()
+            };
+            for field in &self.fields {
+                let text = std::str::from_utf8(record.get(field.index).unwrap_or_default())
+                    .map_err(|_| anyhow!("{}:{line}: not UTF-8", self.file))?
+                    .trim();
+                if text.is_empty() {
+                    continue;
+                }
+                let value = parse_value(text, field.ty).map_err(|problem| {
+                    anyhow!(
+                        "{}:{line}: column “{}”: “{text}” {problem}",
+                        self.file,
+                        self.header[field.index]
+                    )
+                })?;
+                match field.year {
+                    None => {
+                        enterprise.once.insert(field.variable.clone(), value);
+                    }
+                    Some(year) => {
+                        enterprise
+                            .yearly
+                            .entry(field.variable.clone())
+                            .or_default()
+                            .insert(year, value);
+                    }
+                }
+            }
+            return Ok(enterprise);
+        }
+        bail!("{}: no enterprise with id “{id}”", self.file)
+    }
+}
+
+/// The rows of a piece being read.
+struct Rows {
+    ids: Vec<String>,
+    lines: Vec<u64>,
+    builders: Vec<Builder>,
+}
+
+/// Where the rows of a piece's frame are: the lines within the piece
+/// (turned into lines of the file only for a message, by
+/// [`Input::line_of`]).
+pub struct Lines {
+    start: usize,
+    local: Vec<u64>,
+}
+
+/// `revenue_2023` → (revenue, 2023); `registration_date` → (registration_date,
+/// once). The pack's variable names decide the split (they may contain `_`).
+fn split_column<'a>(pack: &'a Pack, name: &str) -> Option<(&'a Variable, Option<i32>)> {
+    if let Some(variable) = pack.variables.get(name)
+        && variable.period == PeriodKind::Once
+    {
+        return Some((variable, None));
+    }
+    let (variable, year) = name.rsplit_once('_')?;
+    if year.len() != 4 || !year.bytes().all(|byte| byte.is_ascii_digit()) {
+        return None;
+    }
+    let variable = pack.variables.get(variable)?;
+    if variable.period != PeriodKind::Year {
+        return None;
+    }
+    Some((variable, Some(year.parse().ok()?)))
+}
+
+/// One column being read.
+struct Builder {
+    data: ColumnData,
+    present: Vec<bool>,
+}
+
+impl Builder {
+    fn new(ty: Type) -> Builder {
+        let data = match ty {
+            Type::Bool => ColumnData::Bool(Vec::new()),
+            Type::Date => ColumnData::Date(Vec::new()),
+            Type::Text => ColumnData::Text(Vec::new()),
+            _ => ColumnData::Number(Vec::new()),
+        };
+        Builder {
+            data,
+            present: Vec::new(),
+        }
+    }
+
+    /// Parses and appends one cell; an empty cell is a missing value, never
+    /// zero. Plain ASCII numbers are read from the bytes; anything else
+    /// goes through the general parsers.
+    fn push(&mut self, cell: &[u8], ty: Type) -> std::result::Result<(), String> {
+        let trimmed = cell.trim_ascii();
+        if let ColumnData::Number(values) = &mut self.data
+            && let Some(number) = if ty == Type::Integer {
+                plain_integer(trimmed)
+            } else {
+                plain_decimal(trimmed)
+            }
+        {
+            values.push(number);
+            self.present.push(true);
+            return Ok(());
+        }
+        let text = std::str::from_utf8(cell)
+            .map_err(|_| "is not UTF-8 text".to_owned())?
+            .trim();
+        let present = !text.is_empty();
+        match &mut self.data {
+            ColumnData::Number(values) => values.push(if present {
+                number(text, ty)?
+            } else {
+                Decimal::ZERO
+            }),
+            ColumnData::Bool(values) => values.push(present && boolean(text)?),
+            ColumnData::Date(values) => {
+                values.push(if present { date(text)? } else { NaiveDate::MIN })
+            }
+            ColumnData::Text(values) => values.push(text.to_owned()),
+        }
+        self.present.push(present);
+        Ok(())
+    }
+
+    fn finish(self) -> (ColumnData, Vec<bool>) {
+        (self.data, self.present)
+    }
+}
+
+/// A number of type `ty`; the common `123` and `123.45` without going
+/// through the general parser (same value and scale).
+fn number(text: &str, ty: Type) -> std::result::Result<Decimal, String> {
+    if ty == Type::Integer {
+        return text
+            .parse::<i64>()
+            .map(Decimal::from)
+            .map_err(|_| "is not a whole number (integer)".to_owned());
+    }
+    if let Some(number) = plain_decimal(text.as_bytes()) {
+        return Ok(number);
+    }
+    let number = Decimal::from_str(text).map_err(|_| format!("is not a number ({})", ty.name()))?;
+    if ty == Type::Money && number.is_sign_negative() && !number.is_zero() {
+        return Err("is negative: an amount of money must be 0 or more".to_owned());
+    }
+    Ok(number)
+}
+
+/// `digits[.digits]` with at most 18 digits, as a decimal keeping its
+/// scale; `None` for anything else.
+fn plain_decimal(bytes: &[u8]) -> Option<Decimal> {
+    if bytes.len() > 19 || !bytes.first().is_some_and(u8::is_ascii_digit) {
+        return None;
+    }
+    let mut mantissa: i64 = 0;
+    let mut scale = 0u32;
+    let mut point = false;
+    let mut digits = 0;
+    for &byte in bytes {
+        match byte {
+            b'0'..=b'9' => {
+                if digits == 18 {
+                    return None;
+                }
+                mantissa = mantissa * 10 + i64::from(byte - b'0');
+                digits += 1;
+                if point {
+                    scale += 1;
+                }
+            }
+            b'.' if !point => point = true,
+            _ => return None,
+        }
+    }
+    if digits == 0 || (point && scale == 0) {
+        return None;
+    }
+    Some(Decimal::new(mantissa, scale))
+}
+
+/// Up to 18 ASCII digits as a whole number; `None` for anything else.
+fn plain_integer(bytes: &[u8]) -> Option<Decimal> {
+    if bytes.is_empty() || bytes.len() > 18 || !bytes.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let whole = bytes
+        .iter()
+        .fold(0i64, |total, &byte| total * 10 + i64::from(byte - b'0'));
+    Some(Decimal::from(whole))
+}
+
+fn boolean(text: &str) -> std::result::Result<bool, String> {
+    match text {
+        "1" => Ok(true),
+        "0" => Ok(false),
+        _ => Err("is not 0 or 1 (bool)".to_owned()),
+    }
+}
+
+fn date(text: &str) -> std::result::Result<NaiveDate, String> {
+    let bytes = text.as_bytes();
+    let digits = |range: Range<usize>| -> Option<u32> {
+        bytes[range].iter().try_fold(0u32, |total, &byte| {
+            byte.is_ascii_digit()
+                .then(|| total * 10 + u32::from(byte - b'0'))
+        })
+    };
+    if bytes.len() == 10
+        && bytes[4] == b'-'
+        && bytes[7] == b'-'
+        && let (Some(year), Some(month), Some(day)) = (digits(0..4), digits(5..7), digits(8..10))
+    {
+        return NaiveDate::from_ymd_opt(i32::try_from(year).unwrap_or(0), month, day)
+            .ok_or_else(|| "is not a date YYYY-MM-DD".to_owned());
+    }
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| "is not a date YYYY-MM-DD".to_owned())
+}
+
+/// A cell as a value of type `ty` (the row engine's input).
+pub fn parse_value(text: &str, ty: Type) -> std::result::Result<Value, String> {
+    match ty {
+        Type::Integer => number(text, ty).map(|n| Value::Integer(i64::try_from(n).unwrap_or(0))),
+        Type::Money | Type::Decimal | Type::Rate => number(text, ty).map(Value::Decimal),
+        Type::Bool => boolean(text).map(Value::Bool),
+        Type::Date => date(text).map(Value::Date),
+        Type::Text => Ok(Value::Text(text.to_owned())),
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Results
+
+/// What a result column shows.
+pub enum What {
+    Id,
+    Eligible(usize),
+    Amount(usize),
+    Criterion(usize, usize),
+    Derived(usize),
+}
+
+/// Appends the result row `row` (with its newline) to `out`.
+pub fn write_row(
+    out: &mut Vec<u8>,
+    pack: &Pack,
+    columns: &[&What],
+    results: &Results<'_>,
+    row: usize,
+) {
+    for (i, what) in columns.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        match what {
+            What::Id => push_text(out, results.id(row)),
+            What::Eligible(p) => out.push(flag(results.policies[*p].status[row] == Status::Pass)),
+            What::Amount(p) => {
+                if let Some(amount) = results.policies[*p]
+                    .amount
+                    .as_ref()
+                    .and_then(|amounts| amounts[row])
+                {
+                    push_money(out, amount);
+                }
+            }
+            What::Criterion(p, c) => match results.policies[*p].criteria[*c][row] {
+                Status::Pass => out.push(b'1'),
+                Status::Fail => out.push(b'0'),
+                Status::Unknown => {}
+            },
+            What::Derived(d) => {
+                if let Some(value) = results.derived(*d, row) {
+                    match value {
+                        Value::Bool(value) => out.push(flag(value)),
+                        Value::Decimal(number) if pack.derived[*d].ty == Type::Money => {
+                            push_money(out, number)
+                        }
+                        Value::Text(text) => push_text(out, &text),
+                        other => out.extend_from_slice(other.to_string().as_bytes()),
+                    }
+                }
+            }
+        }
+    }
+    out.push(b'\n');
+}
+
+fn flag(value: bool) -> u8 {
+    if value { b'1' } else { b'0' }
+}
+
+fn push_text(out: &mut Vec<u8>, text: &str) {
+    if text.contains([',', '"', '\n', '\r']) {
+        out.push(b'"');
+        out.extend_from_slice(text.replace('"', "\"\"").as_bytes());
+        out.push(b'"');
+    } else {
+        out.extend_from_slice(text.as_bytes());
+    }
+}
+
+/// An amount to the fen, halves away from zero, as `format!("{:.2}")` of
+/// the rounded amount writes it.
+pub fn push_money(out: &mut Vec<u8>, amount: Decimal) {
+    let rounded = amount.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+    let mantissa = rounded.mantissa();
+    let scale = rounded.scale();
+    if mantissa >= 0 && scale <= 2 && !rounded.is_sign_negative() {
+        let fen = mantissa * 10i128.pow(2 - scale);
+        let (yuan, fen) = (fen / 100, fen % 100);
+        out.extend_from_slice(yuan.to_string().as_bytes());
+        out.push(b'.');
+        out.push(b'0' + u8::try_from(fen / 10).unwrap_or(0));
+        out.push(b'0' + u8::try_from(fen % 10).unwrap_or(0));
+    } else {
+        out.extend_from_slice(format!("{rounded:.2}").as_bytes());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_decimals_equal_the_general_parser() {
+        for text in [
+            "0",
+            "7",
+            "0.10",
+            "123.45",
+            "000123",
+            "999999999999999999",
+            "3979337",
+            "0.5",
+        ] {
+            let plain = plain_decimal(text.as_bytes()).expect(text);
+            let general = Decimal::from_str(text).expect(text);
+            assert_eq!((plain, plain.scale()), (general, general.scale()), "{text}");
+        }
+        // Left to the general parser: signs, exponents, 19 digits and more.
+        for text in [
+            "",
+            ".",
+            "1.",
+            ".5",
+            "-1",
+            "+1",
+            "1e3",
+            "1,000",
+            "1.2.3",
+            "9999999999999999999",
+            "1.000000000000000001",
+        ] {
+            assert_eq!(plain_decimal(text.as_bytes()), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn money_is_written_as_the_formatter_writes_it() {
+        let mut draws: u64 = 0x1234_5678;
+        for i in 0..20_000u64 {
+            draws ^= draws << 13;
+            draws ^= draws >> 7;
+            draws ^= draws << 17;
+            let scale = u32::try_from(draws % 6).unwrap();
+            let mantissa =
+                i64::try_from(draws >> 20).unwrap() - if i % 7 == 0 { 1 << 43 } else { 0 };
+            let amount = Decimal::new(mantissa, scale);
+            let mut out = Vec::new();
+            push_money(&mut out, amount);
+            let expected = format!(
+                "{:.2}",
+                amount.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
+            );
+            assert_eq!(String::from_utf8(out).unwrap(), expected, "{amount}");
+        }
+    }
+
+    #[test]
+    fn dates_are_read_as_chrono_reads_them() {
+        for text in [
+            "2019-03-18",
+            "2024-02-29",
+            "2023-02-29",
+            "2019-3-18",
+            "2019-13-01",
+            "20190318",
+        ] {
+            assert_eq!(
+                date(text).ok(),
+                NaiveDate::parse_from_str(text, "%Y-%m-%d").ok(),
+                "{text}"
+            );
+        }
+    }
+}
