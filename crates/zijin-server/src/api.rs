@@ -1,4 +1,5 @@
-//! The JSON API under `/api/v1`: read-only, documented by the OpenAPI
+//! The JSON API under `/api/v1`: read-only but for the policy evaluation
+//! (a POST that writes nothing), documented by the OpenAPI
 //! document at `/api/v1/openapi.json` (see `openapi`). Each handler carries
 //! its `#[utoipa::path]`; the routes are registered through [`ApiRoutes`],
 //! which records their paths so that the tests can check that every route is
@@ -43,6 +44,16 @@ impl<S: Store + 'static> ApiRoutes<S> {
         self.paths.push(path);
         self
     }
+
+    fn post<H, T>(mut self, path: &'static str, handler: H) -> Self
+    where
+        H: Handler<T, Shared<S>>,
+        T: 'static,
+    {
+        self.router = self.router.route(path, axum::routing::post(handler));
+        self.paths.push(path);
+        self
+    }
 }
 
 pub(crate) fn routes<S: Store + 'static>() -> ApiRoutes<S> {
@@ -65,6 +76,10 @@ pub(crate) fn routes<S: Store + 'static>() -> ApiRoutes<S> {
     .get("/api/v1/bulletins/{year}", bulletin_download::<S>)
     .get("/api/v1/evaluations", evaluations::<S>)
     .get("/api/v1/evaluations/{framework}/{year}", evaluation::<S>)
+    .post(
+        "/api/v1/policies/{id}/evaluate",
+        crate::policy_api::evaluate::<S>,
+    )
 }
 
 /// The OpenAPI document of this API.
@@ -514,7 +529,7 @@ async fn evaluation<S: Store + 'static>(
 #[openapi(
     info(
         title = "Zijin API",
-        description = "Read-only JSON API of Zijin (紫金): the plan, regions, observations with their revisions, the assessment of the plan's progress, rankings, the reporting status, the bulletins and the evaluations. Errors are `{\"code\", \"message\"}` with a 4xx status for the caller's mistakes and a 5xx status for faults.",
+        description = "JSON API of Zijin (紫金): the plan, regions, observations with their revisions, the assessment of the plan's progress, rankings, the reporting status, the bulletins, the evaluations, and the evaluation of an enterprise against a policy (the one POST, which writes nothing). Errors are `{\"code\", \"message\"}` with a 4xx status for the caller's mistakes and a 5xx status for faults.",
         license(name = "Apache-2.0"),
     ),
     paths(
@@ -533,6 +548,7 @@ async fn evaluation<S: Store + 'static>(
         bulletin_download,
         evaluations,
         evaluation,
+        crate::policy_api::evaluate,
     ),
     components(schemas(ErrorBody, PlanSummary)),
     tags(
@@ -542,6 +558,7 @@ async fn evaluation<S: Store + 'static>(
         (name = "assessment", description = "Progress against the targets: readings, statuses, lights, rankings, reporting"),
         (name = "bulletins", description = "The yearly bulletins (通报)"),
         (name = "evaluations", description = "The evaluations (考核评价) of the parks and the new R&D institutions by composite index, with rank uncertainty and exit flags; the built-in data are synthetic (合成数据), as each run says"),
+        (name = "policies", description = "The policy engine (免申即享): one enterprise, given in the body, evaluated against a policy of a built-in pack, with every criterion explained"),
         (name = "meta", description = "This document"),
     )
 )]

@@ -33,7 +33,9 @@
 //! The API lives under `/api/v1` (`api`), answers JSON only, and reports
 //! errors as `{"code": "...", "message": "..."}` with a status that tells the
 //! user's mistakes (4xx) from internal faults (5xx) (`error`). It is
-//! read-only. The assessment is serialized exactly as `zijin assess --format
+//! read-only but for `POST /api/v1/policies/{id}/evaluate`, which evaluates
+//! an enterprise given in the body against a built-in policy pack (parsed
+//! once at startup) and writes nothing (`policy_api`). The assessment is serialized exactly as `zijin assess --format
 //! json` prints it.
 //!
 //! The whole-plan assessment at a date is cached in the state (`state`),
@@ -49,6 +51,7 @@ mod format;
 mod openapi;
 mod pages;
 mod params;
+mod policy_api;
 mod state;
 
 use std::sync::Arc;

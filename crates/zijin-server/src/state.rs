@@ -17,6 +17,8 @@ use crate::error::ApiError;
 
 pub(crate) struct AppState<S> {
     pub app: Zijin<S>,
+    /// The built-in policy packs, parsed once at startup.
+    pub packs: crate::policy_api::Packs,
     /// The PDF engine, built on the first PDF asked for (loading the fonts
     /// takes a moment) and shared by every request after it.
     pdf: tokio::sync::OnceCell<Arc<PdfEngine>>,
@@ -30,6 +32,7 @@ impl<S: Store + 'static> AppState<S> {
     pub fn new(app: Zijin<S>) -> AppState<S> {
         AppState {
             app,
+            packs: crate::policy_api::Packs::load(),
             pdf: tokio::sync::OnceCell::new(),
             cache: Mutex::new(Vec::new()),
             checked: Mutex::new(None),

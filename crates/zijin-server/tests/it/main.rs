@@ -4,6 +4,7 @@
 
 mod api;
 mod api_evaluations;
+mod api_policies;
 mod crawl;
 mod evaluations;
 mod openapi;
