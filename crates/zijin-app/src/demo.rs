@@ -34,6 +34,9 @@ pub struct DemoReport {
     /// The synthetic enterprise registry's import (nothing written when the
     /// database already had enterprises).
     pub registry: RegistryOutcome,
+    /// The default pack's run over the registry (none when the database
+    /// already had policy runs).
+    pub policy_run: Option<crate::policy::PolicyRunSummary>,
 }
 
 /// Loads the plan and regions, imports the published figures, generates and
@@ -91,6 +94,17 @@ pub async fn build<S: Store>(app: &Zijin<S>, actor: &Actor) -> Result<DemoReport
     } else {
         RegistryOutcome::default()
     };
+    // 免申即享: the default pack over the registry, once.
+    let policy_run = if app.policy_runs().await?.is_empty() {
+        let (pack, builtin) = crate::policy::builtin_pack("default")?;
+        let options = zijin_policy::eval::Options::period(DEMO_POLICY_PERIOD);
+        Some(
+            app.run_policies(&pack, builtin.text, &options, actor.now)
+                .await?,
+        )
+    } else {
+        None
+    };
     Ok(DemoReport {
         init,
         published,
@@ -99,8 +113,13 @@ pub async fn build<S: Store>(app: &Zijin<S>, actor: &Actor) -> Result<DemoReport
         assessment,
         evaluations,
         registry,
+        policy_run,
     })
 }
+
+/// The period of the demo's policy run: applications in 2024, on the
+/// accounts of 2023 (the synthetic registry holds 2019–2024).
+pub const DEMO_POLICY_PERIOD: i32 = 2024;
 
 /// Generates the synthetic registry in the stored districts and parks and
 /// imports it in one transaction, straight into the store (the files' checks

@@ -41,6 +41,10 @@ pub enum AppError {
     FrameworkFile(#[from] zijin_exchange::IndexFileError),
     #[error("the evaluation failed: {0}")]
     Index(#[from] zijin_index::IndexError),
+    #[error("unknown policy pack {0:?}; the built-in ones are default and benchmark-openfisca")]
+    UnknownPack(String),
+    #[error("the policy pack cannot be used: {0}")]
+    PackFile(String),
 }
 
 impl AppError {
@@ -60,6 +64,8 @@ impl AppError {
             AppError::UnknownFramework(_) => "unknown_framework",
             AppError::FrameworkFile(_) => "invalid_framework",
             AppError::Index(_) => "evaluation_failed",
+            AppError::UnknownPack(_) => "unknown_pack",
+            AppError::PackFile(_) => "invalid_pack",
         }
     }
 

@@ -21,6 +21,7 @@ pub mod demo;
 mod error;
 pub mod evaluation;
 pub mod monitor;
+pub mod policy;
 pub mod registry;
 pub mod registry_synth;
 pub mod synthetic;

@@ -54,6 +54,7 @@
 //! reads the clock (the bulletin date follows from the year and the plan).
 
 pub mod charts;
+pub mod entitlements;
 mod error;
 pub mod evaluation;
 mod gather;
@@ -64,6 +65,7 @@ mod summary;
 mod text;
 mod xlsx;
 
+pub use entitlements::{DistrictList, EntitlementLine, ListInfo, entitlements_xlsx};
 pub use error::ReportError;
 pub use evaluation::{EvaluationView, evaluation_xlsx};
 pub use gather::{bulletin_date, gather};

@@ -58,6 +58,11 @@ pub enum Command {
         #[arg(long, value_parser = parse_source_quality, default_value = "reported")]
         quality: SourceQuality,
     },
+    /// 企业登记 The enterprise registry: import enterprises, yearly facts and labels.
+    Registry {
+        #[command(subcommand)]
+        command: RegistryCommand,
+    },
     /// Write the reporting workbook (数据报送表) for one region and period, to be filled in and imported.
     Template {
         /// Region code (地区代码), e.g. 320115 or NJHZ-03.
@@ -163,31 +168,50 @@ pub enum Command {
 }
 
 #[derive(Debug, Subcommand)]
+pub enum RegistryCommand {
+    /// 导入 Import a workbook (sheets 企业, 年度数据, 资质) or CSV tables of enterprises, yearly
+    /// facts and labels (with validity). All or nothing: every problem is reported with its file,
+    /// sheet, row and column, and nothing is written. A changed fact is stored as a new revision.
+    Import {
+        /// The files, XLSX or CSV (UTF-8 or GBK).
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
 pub enum PolicyCommand {
-    /// 批量评估 Evaluate every enterprise of an engine-neutral CSV (`id`, `registration_date`,
-    /// `<variable>_<year>` …) against a pack for one period; write one row per enterprise, in
-    /// input order, into --out (all rows or no file), and print how many qualify for each policy.
+    /// 批量评估 Evaluate every enterprise against a pack for one period. With --input: an
+    /// engine-neutral CSV (`id`, `registration_date`, `<variable>_<year>` …), one result row per
+    /// enterprise in input order into --out (all rows or no file), no database. Without
+    /// --input: the registry in the database; the run is stored (rules version, data snapshot,
+    /// every entitlement with its explanation) and compared with the previous run.
     Run {
-        /// 政策包 The policy pack (TOML).
+        /// 政策包 The policy pack: a TOML file, or a built-in pack (default,
+        /// benchmark-openfisca).
         #[arg(long, value_name = "PACK.toml")]
         pack: PathBuf,
         /// 企业数据 The enterprises: `id`, then once variables by name and yearly ones as
         /// `<variable>_<year>`; an empty cell is a missing value.
-        #[arg(long, value_name = "FILE.csv")]
-        input: PathBuf,
+        #[arg(long, value_name = "FILE.csv", requires = "out")]
+        input: Option<PathBuf>,
         /// 评估年度 The period N (reference date N-01-01; last year is N − 1).
         #[arg(long, value_name = "YEAR")]
         period: i32,
-        /// 结果 The results CSV.
+        /// 结果 The results CSV (with --input).
         #[arg(long, value_name = "RESULTS.csv")]
-        out: PathBuf,
+        out: Option<PathBuf>,
         /// 输出列 The result columns, comma-separated: `id`, `<policy>_eligible`,
         /// `<policy>_amount` (or `<policy>` for a policy with an amount), a criterion id (or
-        /// `<policy>.<criterion>`), a derived variable [default: id, then every policy's
-        /// eligibility and amount, every criterion, every derived variable].
+        /// `<policy>.<criterion>`), a derived variable [default: the pack's `columns`, else id,
+        /// then every policy's eligibility and amount, every criterion, every derived variable].
         #[arg(long, value_name = "id,…")]
         columns: Option<String>,
-        /// 覆盖 Replace --out if it exists.
+        /// 免申即享名单 With the registry: write the list of eligible enterprises per district
+        /// (one sheet each, with the reasons) to this XLSX.
+        #[arg(long, value_name = "LIST.xlsx", conflicts_with = "input")]
+        xlsx: Option<PathBuf>,
+        /// 覆盖 Replace --out (or --xlsx) if it exists.
         #[arg(long)]
         force: bool,
     },
@@ -198,11 +222,19 @@ pub enum PolicyCommand {
         #[arg(long, value_name = "PACK.toml")]
         pack: PathBuf,
         /// 企业数据 The engine-neutral CSV holding the enterprise (with --id).
-        #[arg(long, value_name = "FILE.csv", requires = "id")]
-        input: PathBuf,
+        #[arg(
+            long,
+            value_name = "FILE.csv",
+            requires = "id",
+            conflicts_with = "uscc"
+        )]
+        input: Option<PathBuf>,
         /// 企业编号 The enterprise's `id` in --input.
-        #[arg(long)]
-        id: String,
+        #[arg(long, requires = "input")]
+        id: Option<String>,
+        /// 统一社会信用代码 The enterprise in the registry (the database).
+        #[arg(long, value_name = "CODE", required_unless_present = "input")]
+        uscc: Option<String>,
         /// 评估年度 The period N.
         #[arg(long, value_name = "YEAR")]
         period: i32,

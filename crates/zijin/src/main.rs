@@ -22,7 +22,9 @@ use indicatif::{ProgressBar, ProgressStyle};
 use zijin_app::{Actor, AssessQuery, InputFile, Zijin, demo};
 use zijin_store::{AnyStore, PlanSaved, Store};
 
-use crate::cli::{Cli, Command, Format, PlanCommand, RegionsCommand, ReportFormat};
+use crate::cli::{
+    Cli, Command, Format, PlanCommand, RegionsCommand, RegistryCommand, ReportFormat,
+};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -36,8 +38,10 @@ fn main() -> ExitCode {
             }
         };
     }
-    if let Command::Policy { command } = &cli.command {
-        // The policy commands read and write files only: no database, no runtime.
+    if let Command::Policy { command } = &cli.command
+        && !policy::needs_database(command)
+    {
+        // These policy commands read and write files only: no database, no runtime.
         return match policy::run(command) {
             Ok(()) => ExitCode::SUCCESS,
             Err(error) => {
@@ -258,6 +262,38 @@ async fn run(cli: Cli) -> Result<()> {
             let records = app.history(indicator, region).await?;
             render::history(&mut out, &records, *format, cli.lang)?;
         }
+        Command::Registry {
+            command: RegistryCommand::Import { files },
+        } => {
+            let inputs = files
+                .iter()
+                .map(|path| {
+                    let bytes = std::fs::read(path)
+                        .with_context(|| format!("reading {}", path.display()))?;
+                    Ok(InputFile {
+                        name: path.display().to_string(),
+                        bytes,
+                    })
+                })
+                .collect::<Result<Vec<_>>>()?;
+            let outcome = app.import_registry(&inputs, &actor).await?;
+            writeln!(
+                out,
+                "企业登记导入 registry import {}: enterprises {} new, {} updated, {} unchanged; facts {} new, {} revised, {} unchanged; labels {} new, {} revised, {} unchanged",
+                outcome
+                    .import_id
+                    .map_or_else(|| "(nothing new)".to_owned(), |id| format!("#{id}")),
+                outcome.enterprises_added,
+                outcome.enterprises_updated,
+                outcome.enterprises_unchanged,
+                outcome.facts_added,
+                outcome.facts_revised,
+                outcome.facts_unchanged,
+                outcome.labels_added,
+                outcome.labels_revised,
+                outcome.labels_unchanged
+            )?;
+        }
         Command::Imports => {
             for import in app.imports().await? {
                 writeln!(
@@ -326,7 +362,9 @@ async fn run(cli: Cli) -> Result<()> {
         }
         Command::Demo { .. } => unreachable!("handled above"),
         Command::Index { .. } => unreachable!("handled in main"),
-        Command::Policy { .. } => unreachable!("handled in main"),
+        Command::Policy { command } => {
+            policy::run_with_database(&app, command, actor.now, &mut out).await?;
+        }
     }
     Ok(())
 }

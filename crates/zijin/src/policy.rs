@@ -29,19 +29,24 @@ pub fn run(command: &PolicyCommand) -> Result<()> {
     match command {
         PolicyCommand::Run {
             pack,
-            input,
+            input: Some(input),
             period,
-            out,
+            out: Some(out),
             columns,
             force,
+            ..
         } => run_batch(pack, input, *period, out, columns.as_deref(), *force),
         PolicyCommand::Explain {
             pack,
-            input,
-            id,
+            input: Some(input),
+            id: Some(id),
             period,
             known_on,
+            ..
         } => explain(pack, input, id, *period, *known_on),
+        PolicyCommand::Run { .. } | PolicyCommand::Explain { .. } => {
+            bail!("this policy command reads the registry: it needs the database")
+        }
         PolicyCommand::Reform {
             pack,
             set,
@@ -59,11 +64,248 @@ pub fn run(command: &PolicyCommand) -> Result<()> {
     }
 }
 
-/// Reads and checks a pack file (every error at file:line:column).
+/// Whether `command` reads the registry (the database) rather than files.
+pub fn needs_database(command: &PolicyCommand) -> bool {
+    matches!(
+        command,
+        PolicyCommand::Run { input: None, .. } | PolicyCommand::Explain { input: None, .. }
+    )
+}
+
+/// Reads and checks a pack (every error at file:line:column): a file, or
+/// the name of a built-in pack (`default`, `benchmark-openfisca`).
 fn load_pack(path: &Path) -> Result<Pack> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("cannot read the pack {}", path.display()))?;
-    Pack::from_toml(&path.display().to_string(), &text).map_err(|errors| anyhow!("{errors}"))
+    load_pack_text(path).map(|(pack, _)| pack)
+}
+
+fn load_pack_text(path: &Path) -> Result<(Pack, String)> {
+    if !path.exists()
+        && let Some(builtin) = zijin_app::policy::BUILTIN_PACKS
+            .iter()
+            .find(|builtin| Path::new(builtin.id) == path)
+    {
+        let (pack, _) = zijin_app::policy::builtin_pack(builtin.id)?;
+        return Ok((pack, builtin.text.to_owned()));
+    }
+    let text = std::fs::read_to_string(path).with_context(|| {
+        format!(
+            "cannot read the pack {} (a file, or a built-in pack: {})",
+            path.display(),
+            zijin_app::policy::BUILTIN_PACKS
+                .iter()
+                .map(|builtin| builtin.id)
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    })?;
+    let pack = Pack::from_toml(&path.display().to_string(), &text)
+        .map_err(|errors| anyhow!("{errors}"))?;
+    Ok((pack, text))
+}
+
+/// Runs a policy command that reads the registry.
+pub async fn run_with_database<S: zijin_store::Store>(
+    app: &zijin_app::Zijin<S>,
+    command: &PolicyCommand,
+    now: chrono::DateTime<chrono::Utc>,
+    out: &mut impl Write,
+) -> Result<()> {
+    match command {
+        PolicyCommand::Run {
+            pack,
+            period,
+            xlsx,
+            force,
+            ..
+        } => {
+            if let Some(xlsx) = xlsx
+                && xlsx.exists()
+                && !force
+            {
+                bail!(
+                    "{} already exists; choose another --xlsx or add --force to replace it",
+                    xlsx.display()
+                );
+            }
+            let started = Instant::now();
+            let (pack, text) = load_pack_text(pack)?;
+            let options = Options::period(*period);
+            let summary = app.run_policies(&pack, &text, &options, now).await?;
+            writeln!(
+                out,
+                "运行 run #{}: pack {} {} (sha256 {}…), period {}, {} 家企业 enterprises (registry import #{}), {:.2} s",
+                summary.run.id,
+                summary.run.pack_id,
+                summary.run.pack_version,
+                &summary.run.pack_sha256[..12],
+                summary.run.period,
+                summary.run.enterprise_count,
+                summary
+                    .run
+                    .registry_import_id
+                    .map_or_else(|| "–".to_owned(), |id| id.to_string()),
+                started.elapsed().as_secs_f64()
+            )?;
+            match summary.previous_run {
+                Some(previous) => writeln!(
+                    out,
+                    "与上次运行 #{previous} 相比 compared with run #{previous}:"
+                )?,
+                None => writeln!(out, "首次运行 first run of this pack and period")?,
+            }
+            let mut table = crate::render::new_table(vec![
+                "政策 policy",
+                "符合 eligible",
+                "待定 unknown",
+                "金额 amount",
+                "新增 gained",
+                "减少 lost",
+            ]);
+            for count in &summary.policies {
+                table.add_row(vec![
+                    format!("{} {}", count.policy, count.name_zh),
+                    count.eligible.to_string(),
+                    count.unknown.to_string(),
+                    count.amount.map(money).unwrap_or_default(),
+                    count.gained.len().to_string(),
+                    count.lost.len().to_string(),
+                ]);
+            }
+            writeln!(out, "{table}")?;
+            if !summary.errors.is_empty() {
+                writeln!(
+                    out,
+                    "{} 家企业评估出错 enterprises failed:",
+                    summary.errors.len()
+                )?;
+                for error in summary.errors.iter().take(10) {
+                    writeln!(out, "  {error}")?;
+                }
+            }
+            if let Some(path) = xlsx {
+                let bytes = entitlement_list(app, &pack, &summary.run).await?;
+                write_whole(path, &bytes)?;
+                writeln!(out, "免申即享名单 list → {}", path.display())?;
+            }
+        }
+        PolicyCommand::Explain {
+            pack,
+            uscc: Some(uscc),
+            period,
+            known_on,
+            ..
+        } => {
+            let code = zijin_domain::Uscc::parse(uscc)
+                .map_err(|error| anyhow!("--uscc {uscc}: {error}"))?;
+            let pack = load_pack(pack)?;
+            let options = Options {
+                known_on: *known_on,
+                ..Options::period(*period)
+            };
+            let Some((entry, evaluation)) = app.explain_enterprise(&pack, &code, &options).await?
+            else {
+                bail!(
+                    "no enterprise {uscc} in the registry; `zijin policy run` lists the registry's size"
+                );
+            };
+            writeln!(
+                out,
+                "{} {}{}",
+                entry.enterprise.uscc,
+                entry.enterprise.name,
+                if entry.enterprise.synthetic {
+                    "（合成数据 synthetic）"
+                } else {
+                    ""
+                }
+            )?;
+            write!(
+                out,
+                "{}",
+                zijin_policy::explain::render_evaluation(&evaluation)
+            )?;
+        }
+        _ => bail!("this policy command reads files, not the database"),
+    }
+    Ok(())
+}
+
+/// The 免申即享 workbook of a stored run: one sheet per district.
+async fn entitlement_list<S: zijin_store::Store>(
+    app: &zijin_app::Zijin<S>,
+    pack: &Pack,
+    run: &zijin_store::PolicyRunRecord,
+) -> Result<Vec<u8>> {
+    use std::collections::HashMap;
+    use zijin_report::{DistrictList, EntitlementLine, ListInfo};
+
+    let regions = app.regions().await?;
+    let names: HashMap<String, String> = regions
+        .iter()
+        .map(|region| (region.code.to_string(), region.name_zh.clone()))
+        .collect();
+    let registry = app
+        .registry(&zijin_store::RegistryFilter {
+            facts: zijin_store::FactYears::None,
+        })
+        .await?;
+    let enterprises: HashMap<&str, &zijin_domain::Enterprise> = registry
+        .iter()
+        .map(|entry| (entry.enterprise.uscc.as_str(), &entry.enterprise))
+        .collect();
+    let mut districts: Vec<DistrictList> = Vec::new();
+    let mut index: HashMap<String, usize> = HashMap::new();
+    for entitlement in app.entitlements(run.id, None).await? {
+        let Some(enterprise) = enterprises.get(entitlement.uscc.as_str()) else {
+            continue;
+        };
+        let district = enterprise.district.to_string();
+        let slot = *index.entry(district.clone()).or_insert_with(|| {
+            districts.push(DistrictList {
+                name: names.get(&district).cloned().unwrap_or(district.clone()),
+                lines: Vec::new(),
+            });
+            districts.len() - 1
+        });
+        let explanation: zijin_app::policy::StoredExplanation = serde_json::from_str(
+            &entitlement.explanation,
+        )
+        .unwrap_or(zijin_app::policy::StoredExplanation {
+            reason: None,
+            criteria: Vec::new(),
+        });
+        let policy = pack
+            .policy(&entitlement.policy_id)
+            .map_or(entitlement.policy_id.clone(), |policy| {
+                format!("{} {}", policy.name_zh, policy.name_en)
+            });
+        districts[slot].lines.push(EntitlementLine {
+            uscc: entitlement.uscc.to_string(),
+            name: enterprise.name.clone(),
+            park: enterprise.park.as_ref().map(|park| {
+                names
+                    .get(&park.to_string())
+                    .cloned()
+                    .unwrap_or(park.to_string())
+            }),
+            policy,
+            amount: entitlement
+                .amount
+                .and_then(|amount| amount.to_string().parse::<f64>().ok()),
+            reasons: explanation.criteria,
+        });
+    }
+    districts.sort_by(|a, b| a.name.cmp(&b.name));
+    let info = ListInfo {
+        pack: run.pack_id.clone(),
+        version: run.pack_version.clone(),
+        sha256: run.pack_sha256.clone(),
+        period: run.period,
+        run_id: run.id,
+        created_at: run.created_at.to_rfc3339(),
+        synthetic: registry.iter().any(|entry| entry.enterprise.synthetic),
+    };
+    Ok(zijin_report::entitlements_xlsx(&info, &districts)?)
 }
 
 /// Reads `input` and evaluates every enterprise with `program`, piece by
