@@ -177,6 +177,14 @@ pub enum RegistryCommand {
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
     },
+    /// 登记库计数 The counts behind 高新技术企业 (valid certificates on 31 December) and
+    /// 科技型中小企业 (registrations in the year), computed from the registry per district and
+    /// park, beside the reported figures of the same year, with the difference.
+    Counts {
+        /// 年度 The year.
+        #[arg(long, value_name = "YEAR")]
+        year: i32,
+    },
 }
 
 #[derive(Debug, Subcommand)]

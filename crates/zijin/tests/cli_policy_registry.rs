@@ -145,6 +145,14 @@ fn a_run_over_the_registry_is_stored_compared_and_listed() {
         String::from_utf8_lossy(&unknown.stderr)
     );
 
+    // The counts computed from the registry, beside the reported figures.
+    let counts = stdout(&zijin(dir, &["registry", "counts", "--year", "2024"]));
+    assert!(
+        counts.contains("computed from the registry, 2024"),
+        "{counts}"
+    );
+    assert!(counts.contains("全市 city"), "{counts}");
+
     // A bad registry file: nothing written, the problem named.
     let bad = zijin(
         dir,
