@@ -182,17 +182,7 @@ async fn run(cli: Cli) -> Result<()> {
             render::regions(&mut out, &regions, *format, cli.lang)?;
         }
         Command::Import { files, quality } => {
-            let inputs = files
-                .iter()
-                .map(|path| {
-                    let bytes = std::fs::read(path)
-                        .with_context(|| format!("reading {}", path.display()))?;
-                    Ok(InputFile {
-                        name: path.display().to_string(),
-                        bytes,
-                    })
-                })
-                .collect::<Result<Vec<_>>>()?;
+            let inputs = read_inputs(files)?;
             let bar = progress_bar(&inputs);
             let mut progress = |name: &str, done: u64, total: u64| {
                 if let Some(bar) = &bar {
@@ -266,17 +256,7 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Registry {
             command: RegistryCommand::Import { files },
         } => {
-            let inputs = files
-                .iter()
-                .map(|path| {
-                    let bytes = std::fs::read(path)
-                        .with_context(|| format!("reading {}", path.display()))?;
-                    Ok(InputFile {
-                        name: path.display().to_string(),
-                        bytes,
-                    })
-                })
-                .collect::<Result<Vec<_>>>()?;
+            let inputs = read_inputs(files)?;
             let outcome = app.import_registry(&inputs, &actor).await?;
             writeln!(
                 out,
@@ -736,4 +716,19 @@ async fn registry_counts(app: &Zijin<AnyStore>, year: i32, out: &mut impl Write)
     }
     writeln!(out, "{table}")?;
     Ok(())
+}
+
+/// The files to import, read whole (named by their path).
+fn read_inputs(files: &[PathBuf]) -> Result<Vec<InputFile>> {
+    files
+        .iter()
+        .map(|path| {
+            let bytes =
+                std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+            Ok(InputFile {
+                name: path.display().to_string(),
+                bytes,
+            })
+        })
+        .collect()
 }
