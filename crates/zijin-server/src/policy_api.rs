@@ -62,6 +62,10 @@ impl Packs {
         }
     }
 
+    pub fn all(&self) -> &[LoadedPack] {
+        &self.packs
+    }
+
     /// A pack by id: 404 `unknown_pack` listing the packs, 500 if the
     /// built-in text does not parse.
     pub fn get(&self, id: &str) -> Result<&Arc<Pack>, ApiError> {

@@ -4,9 +4,11 @@
 //! the small pieces the pages share (light, badges, table of a chart).
 
 mod bulletins;
+mod enterprise;
 mod evaluation;
 mod indicator;
 mod overview;
+mod policy;
 mod rankings;
 mod region;
 mod reporting;
@@ -59,6 +61,12 @@ pub(crate) fn routes<S: Store + 'static>() -> Router<Shared<S>> {
             "/evaluations/{framework}/{year}/{unit}",
             get(evaluation::profile::<S>),
         )
+        .route("/policies", get(policy::list::<S>))
+        .route(
+            "/policies/{pack}/{period}/{policy}",
+            get(policy::eligible::<S>),
+        )
+        .route("/enterprises/{uscc}", get(enterprise::page::<S>))
 }
 
 /// What a page knows about its request: the language (and whether it was
@@ -197,13 +205,14 @@ impl Ctx {
             Lang::En => Lang::Zh,
         };
         let switch = self.here_with(&[("lang", other.code())]);
-        let nav: [(&str, &str, &str); 7] = [
+        let nav: [(&str, &str, &str); 8] = [
             ("/", "总览", "Overview"),
             ("/rankings", "排名", "Rankings"),
             ("/regions", "地区", "Regions"),
             ("/reporting", "数据报送", "Reporting"),
             ("/bulletins", "通报", "Bulletins"),
             ("/evaluations", "考核评价", "Evaluations"),
+            ("/policies", "政策兑现", "Policies"),
             ("/api/v1/openapi.json", "API", "API"),
         ];
         let current = |path: &str| {

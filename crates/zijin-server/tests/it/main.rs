@@ -9,6 +9,7 @@ mod crawl;
 mod evaluations;
 mod openapi;
 mod pages;
+mod pages_policy;
 
 use std::path::PathBuf;
 use std::sync::OnceLock;

@@ -1,0 +1,331 @@
+//! The policy pages (免申即享): the built-in packs and their stored runs with
+//! the eligible counts of the latest run of the default pack by district and
+//! park (`/policies`), the eligible enterprises of one policy in one run
+//! (`/policies/{pack}/{period}/{policy}`), and an enterprise of the registry
+//! with its facts, labels and live evaluation (`/enterprises/{uscc}`, in
+//! `enterprise`).
+
+use std::collections::{BTreeMap, HashMap};
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use maud::{Markup, html};
+use rust_decimal::Decimal;
+use zijin_domain::{Enterprise, Region, RegionCode, Uscc};
+use zijin_store::{EntitlementRecord, FactYears, PolicyRunRecord, RegistryFilter, Store};
+
+use super::{Ctx, PageError};
+use crate::Shared;
+use crate::error::ApiError;
+use crate::params::parse_year;
+use crate::policy_api::money_text;
+
+/// The pack whose latest run `/policies` counts.
+const DEFAULT_PACK: &str = "default";
+/// The most eligible enterprises a policy page lists.
+const LIST_LIMIT: usize = 500;
+
+/// The enterprises of the registry, without their facts, by credit code.
+async fn enterprises<S: Store + 'static>(
+    state: &Shared<S>,
+    ctx: &Ctx,
+) -> Result<HashMap<Uscc, Enterprise>, PageError> {
+    let registry = state
+        .app
+        .registry(&RegistryFilter {
+            facts: FactYears::None,
+        })
+        .await
+        .map_err(|error| ctx.error(error))?;
+    Ok(registry
+        .into_iter()
+        .map(|entry| (entry.enterprise.uscc.clone(), entry.enterprise))
+        .collect())
+}
+
+fn when(run: &PolicyRunRecord) -> String {
+    run.created_at.format("%Y-%m-%d %H:%M").to_string()
+}
+
+/// Counts of one policy in one run, overall and by region.
+#[derive(Default)]
+struct Counts {
+    eligible: usize,
+    amount: Option<Decimal>,
+    by_district: BTreeMap<RegionCode, usize>,
+    by_park: BTreeMap<RegionCode, usize>,
+}
+
+fn counts(
+    entitlements: &[EntitlementRecord],
+    enterprises: &HashMap<Uscc, Enterprise>,
+) -> BTreeMap<String, Counts> {
+    let mut counts: BTreeMap<String, Counts> = BTreeMap::new();
+    for entitlement in entitlements {
+        let count = counts.entry(entitlement.policy_id.clone()).or_default();
+        count.eligible += 1;
+        if let Some(amount) = entitlement.amount {
+            *count.amount.get_or_insert(Decimal::ZERO) += amount;
+        }
+        if let Some(enterprise) = enterprises.get(&entitlement.uscc) {
+            *count
+                .by_district
+                .entry(enterprise.district.clone())
+                .or_default() += 1;
+            if let Some(park) = &enterprise.park {
+                *count.by_park.entry(park.clone()).or_default() += 1;
+            }
+        }
+    }
+    counts
+}
+
+fn region_counts(ctx: &Ctx, regions: &[Region], counts: &BTreeMap<RegionCode, usize>) -> Markup {
+    html! {
+        @for (index, (code, count)) in counts.iter().enumerate() {
+            @if index > 0 { "；" }
+            (ctx.region_name(regions, code)) " " (count)
+        }
+    }
+}
+
+/// `/policies`: the packs, their runs, and the latest run of the default pack.
+pub(crate) async fn list<S: Store + 'static>(
+    State(state): State<Shared<S>>,
+    ctx: Ctx,
+) -> Result<Response, PageError> {
+    let runs = state
+        .app
+        .policy_runs()
+        .await
+        .map_err(|error| ctx.error(error))?;
+    let regions = state
+        .app
+        .regions()
+        .await
+        .map_err(|error| ctx.error(error))?;
+    let latest = runs
+        .iter()
+        .filter(|run| run.pack_id == DEFAULT_PACK && run.known_on.is_none())
+        .max_by_key(|run| run.id);
+    let mut latest_counts = None;
+    let mut synthetic = false;
+    if let Some(run) = latest {
+        let entitlements = state
+            .app
+            .entitlements(run.id, None)
+            .await
+            .map_err(|error| ctx.error(error))?;
+        let enterprises = enterprises(&state, &ctx).await?;
+        synthetic = enterprises.values().any(|enterprise| enterprise.synthetic);
+        latest_counts = Some((run, counts(&entitlements, &enterprises)));
+    }
+    let title = ctx.t(
+        "政策兑现（免申即享）",
+        "Policies (免申即享: granted without applying)",
+    );
+    let body = html! {
+        h1 { (title) }
+        p.lead {
+            (ctx.t(
+                "内置政策包对企业库的批量测算：谁符合条件、可享多少、为什么。",
+                "The built-in policy packs run over the enterprise registry: who is eligible, for how much, and why."
+            ))
+        }
+        h2 { (ctx.t("政策包", "Packs")) }
+        table.data {
+            thead { tr {
+                th scope="col" { (ctx.t("政策包", "Pack")) }
+                th scope="col" { (ctx.t("名称", "Name")) }
+                th scope="col" { (ctx.t("版本", "Version")) }
+                th scope="col" { (ctx.t("政策", "Policies")) }
+            } }
+            tbody {
+                @for loaded in state.packs.all() {
+                    tr {
+                        td { code { (loaded.builtin.id) } }
+                        @match &loaded.pack {
+                            Ok(pack) => {
+                                td { (ctx.t(&pack.info.name_zh, &pack.info.name_en)) }
+                                td { (pack.info.version) }
+                                td {
+                                    @for (index, policy) in pack.policies.iter().enumerate() {
+                                        @if index > 0 { "、" }
+                                        (ctx.t(&policy.name_zh, &policy.name_en))
+                                    }
+                                }
+                            }
+                            Err(message) => { td colspan="3" { (message) } }
+                        }
+                    }
+                }
+            }
+        }
+        h2 { (ctx.t("测算记录", "Stored runs")) }
+        @if runs.is_empty() {
+            p { (ctx.t("尚无测算记录：运行 zijin policy run 或 zijin demo。", "No run is stored yet: run zijin policy run or zijin demo.")) }
+        } @else {
+            table.data {
+                thead { tr {
+                    th scope="col" { (ctx.t("编号", "Run")) }
+                    th scope="col" { (ctx.t("政策包", "Pack")) }
+                    th scope="col" { (ctx.t("版本", "Version")) }
+                    th scope="col" { (ctx.t("年度", "Period")) }
+                    th scope="col" { (ctx.t("测算时间", "When")) }
+                    th scope="col" { (ctx.t("企业数", "Enterprises")) }
+                    th scope="col" { "SHA-256" }
+                } }
+                tbody {
+                    @for run in runs.iter().rev() {
+                        tr {
+                            td { (run.id) }
+                            td { code { (run.pack_id) } }
+                            td { (run.pack_version) }
+                            td { (run.period) }
+                            td { (when(run)) }
+                            td.num { (run.enterprise_count) }
+                            td { code { (run.pack_sha256.get(..12).unwrap_or(&run.pack_sha256)) } }
+                        }
+                    }
+                }
+            }
+        }
+        @if let Some((run, counts)) = &latest_counts {
+            h2 {
+                (ctx.t("最新测算", "Latest run")) ": " code { (run.pack_id) } " · " (run.period)
+                @if synthetic { " " (ctx.synthetic_badge()) }
+            }
+            @let pack = state.packs.get(&run.pack_id).ok();
+            table.data {
+                thead { tr {
+                    th scope="col" { (ctx.t("政策", "Policy")) }
+                    th scope="col" { (ctx.t("符合条件企业", "Eligible")) }
+                    th scope="col" { (ctx.t("金额合计（元）", "Total amount (CNY)")) }
+                    th scope="col" { (ctx.t("按区", "By district")) }
+                    th scope="col" { (ctx.t("按园区", "By park")) }
+                } }
+                tbody {
+                    @for policy in pack.map(|pack| pack.policies.as_slice()).unwrap_or_default() {
+                        @let count = counts.get(&policy.id);
+                        tr {
+                            td {
+                                a href=(ctx.href(&format!("/policies/{}/{}/{}", run.pack_id, run.period, policy.id), &[])) {
+                                    (ctx.t(&policy.name_zh, &policy.name_en))
+                                }
+                            }
+                            td.num { (count.map_or(0, |count| count.eligible)) }
+                            td.num { (count.and_then(|count| count.amount).map(money_text).unwrap_or_else(|| "—".to_owned())) }
+                            td { @if let Some(count) = count { (region_counts(&ctx, &regions, &count.by_district)) } }
+                            td { @if let Some(count) = count { (region_counts(&ctx, &regions, &count.by_park)) } }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    Ok(ctx.render(title, body))
+}
+
+/// `/policies/{pack}/{period}/{policy}`: the eligible enterprises of the
+/// latest run of a pack for a period.
+pub(crate) async fn eligible<S: Store + 'static>(
+    State(state): State<Shared<S>>,
+    Path((pack_id, period, policy_id)): Path<(String, String, String)>,
+    ctx: Ctx,
+) -> Result<Response, PageError> {
+    let period = parse_year("period", &period).map_err(|error| ctx.error(error))?;
+    let pack = state
+        .packs
+        .get(&pack_id)
+        .map_err(|error| ctx.error(error))?;
+    let Some(policy) = pack.policies.iter().find(|policy| policy.id == policy_id) else {
+        return Err(ctx.error(ApiError::new(
+            StatusCode::NOT_FOUND,
+            "unknown_policy",
+            format!(
+                "pack {pack_id} has no policy {policy_id:?}; its policies are {}",
+                pack.policies
+                    .iter()
+                    .map(|policy| policy.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        )));
+    };
+    let run = state
+        .app
+        .latest_policy_run(&pack_id, period)
+        .await
+        .map_err(|error| ctx.error(error))?
+        .ok_or_else(|| {
+            ctx.error(ApiError::new(
+                StatusCode::NOT_FOUND,
+                "unknown_run",
+                format!(
+                    "no run of pack {pack_id} for {period} is stored; /policies lists the runs"
+                ),
+            ))
+        })?;
+    let entitlements: Vec<EntitlementRecord> = state
+        .app
+        .entitlements(run.id, None)
+        .await
+        .map_err(|error| ctx.error(error))?
+        .into_iter()
+        .filter(|entitlement| entitlement.policy_id == policy.id)
+        .collect();
+    let enterprises = enterprises(&state, &ctx).await?;
+    let regions = state
+        .app
+        .regions()
+        .await
+        .map_err(|error| ctx.error(error))?;
+    let synthetic = entitlements.iter().any(|entitlement| {
+        enterprises
+            .get(&entitlement.uscc)
+            .is_some_and(|enterprise| enterprise.synthetic)
+    });
+    let total: Option<Decimal> = entitlements
+        .iter()
+        .filter_map(|entitlement| entitlement.amount)
+        .reduce(|a, b| a + b);
+    let title = format!("{} · {}", ctx.t(&policy.name_zh, &policy.name_en), period);
+    let body = html! {
+        p { a href=(ctx.href("/policies", &[])) { "← " (ctx.t("政策兑现", "Policies")) } }
+        h1 { (title) @if synthetic { " " (ctx.synthetic_badge()) } }
+        p {
+            (ctx.t("测算", "Run")) " " (run.id) " · " code { (run.pack_id) } " " (run.pack_version)
+            " · " (when(&run)) " · "
+            (ctx.t("符合条件企业", "eligible enterprises")) " " strong.total { (entitlements.len()) }
+            @if let Some(total) = total {
+                " · " (ctx.t("金额合计", "total")) " " (money_text(total)) " " (ctx.t("元", "CNY"))
+            }
+            @if entitlements.len() > LIST_LIMIT {
+                " · " (ctx.t("仅列出前 ", "only the first ")) (LIST_LIMIT) (ctx.t(" 家", ""))
+            }
+        }
+        table.data.sortable {
+            thead { tr {
+                th scope="col" { (ctx.t("统一社会信用代码", "Credit code")) }
+                th scope="col" { (ctx.t("企业名称", "Name")) }
+                th scope="col" { (ctx.t("区", "District")) }
+                th scope="col" { (ctx.t("园区", "Park")) }
+                th scope="col" { (ctx.t("金额（元）", "Amount (CNY)")) }
+            } }
+            tbody {
+                @for entitlement in entitlements.iter().take(LIST_LIMIT) {
+                    @let enterprise = enterprises.get(&entitlement.uscc);
+                    tr {
+                        td { a href=(ctx.href(&format!("/enterprises/{}", entitlement.uscc.as_str()), &[])) { code { (entitlement.uscc.as_str()) } } }
+                        td { (enterprise.map_or("", |enterprise| enterprise.name.as_str())) }
+                        td { @if let Some(enterprise) = enterprise { (ctx.region_name(&regions, &enterprise.district)) } }
+                        td { @if let Some(park) = enterprise.and_then(|enterprise| enterprise.park.as_ref()) { (ctx.region_name(&regions, park)) } }
+                        td.num { (entitlement.amount.map(money_text).unwrap_or_else(|| "—".to_owned())) }
+                    }
+                }
+            }
+        }
+    };
+    Ok(ctx.render(&title, body))
+}
