@@ -266,6 +266,15 @@ impl Ctx {
                                     "the evaluation figures marked “synthetic data” on this page (the units and their indicators) are generated for the demo and are not official statistics; see each page's data note."
                                 ))
                             }
+                        } @else if self.synthetic_shown.load(Ordering::Relaxed)
+                            && (self.path.starts_with("/policies") || self.path.starts_with("/enterprises")) {
+                            p #synthetic-note {
+                                strong { (self.t("合成数据说明：", "Synthetic data: ")) }
+                                (self.t(
+                                    "本页标有“合成数据”的企业（名称带“（合成）”）及其年度数据和资质是为演示生成的合成数据，不是真实企业；测算结果仅示范政策规则的应用。",
+                                    "the enterprises marked “synthetic” on this page (names with “（合成）”), their facts and labels are generated for the demo and are not real enterprises; the results only show how the policy rules apply."
+                                ))
+                            }
                         } @else if self.synthetic_shown.load(Ordering::Relaxed) {
                             p #synthetic-note {
                                 strong { (self.t("合成数据说明：", "Synthetic data: ")) }

@@ -285,6 +285,19 @@ async fn every_answer_fits_its_documented_schema() {
         problems.dedup();
         assert!(problems.is_empty(), "{uri}: {problems:#?}");
     }
+    // The one POST: an evaluation with every criterion explained.
+    let answer = crate::api_policies::post_json(
+        &router,
+        "/api/v1/policies/rd_subsidy/evaluate?pack=benchmark-openfisca",
+        &crate::api_policies::e0000002().to_string(),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.text());
+    let schema = &document["paths"]["/api/v1/policies/{id}/evaluate"]["post"]["responses"]["200"]["content"]
+        ["application/json"]["schema"];
+    let mut problems = Vec::new();
+    conforms(&document, &answer.json(), schema, "$", &mut problems);
+    assert!(problems.is_empty(), "{problems:#?}");
     // Errors fit the error schema.
     let answer = get(&router, "/api/v1/indicators/unknown").await;
     let schema = &document["paths"]["/api/v1/indicators/{code}"]["get"]["responses"]["404"]["content"]
