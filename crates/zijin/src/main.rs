@@ -429,6 +429,33 @@ async fn run_demo(cli: &Cli, location: &str) -> Result<()> {
             years.iter().max().unwrap_or(&0),
         )?;
     }
+    if report.registry.enterprises_added > 0 {
+        writeln!(
+            out,
+            "企业登记 registry: {} 家企业 enterprises, {} facts, {} labels, 合成数据 synthetic; zijin registry counts --year {}",
+            report.registry.enterprises_added,
+            report.registry.facts_added,
+            report.registry.labels_added,
+            demo::DEMO_POLICY_PERIOD
+        )?;
+    }
+    if let Some(run) = &report.policy_run {
+        let counts: Vec<String> = run
+            .policies
+            .iter()
+            .map(|policy| format!("{} {}", policy.name_zh, policy.eligible))
+            .collect();
+        writeln!(
+            out,
+            "免申即享 policy run #{} ({} {}, {}): {}; /policies, zijin policy run --pack default --period {}",
+            run.run.id,
+            run.run.pack_id,
+            run.run.pack_version,
+            run.run.period,
+            counts.join("，"),
+            run.run.period
+        )?;
+    }
     writeln!(out)?;
     render::demo(&mut out, &report.assessment, cli.lang)?;
     Ok(())
