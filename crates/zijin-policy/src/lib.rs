@@ -26,6 +26,8 @@ pub mod expr;
 pub mod nearmiss;
 pub mod pack;
 pub mod reform;
+#[cfg(test)]
+mod testing;
 pub mod uscc;
 pub mod value;
 

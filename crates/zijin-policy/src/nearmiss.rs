@@ -104,54 +104,12 @@ pub fn margin(evaluation: &Evaluation, policy: &str, criterion: &str) -> Option<
 mod tests {
     use super::*;
     use crate::columns::{Frame, Program};
-    use crate::eval::{Enterprise, Options, evaluate};
-    use crate::value::Value;
-    use chrono::NaiveDate;
+    use crate::eval::{Options, evaluate};
 
     const BENCHMARK: &str = include_str!("../../../policies/benchmark-openfisca/pack.toml");
 
-    fn enterprise(id: &str, st_staff: i64) -> Enterprise {
-        let mut enterprise = Enterprise {
-            id: id.to_owned(),
-            ..Enterprise::default()
-        };
-        enterprise.once.insert(
-            "registration_date".to_owned(),
-            Value::Date(NaiveDate::from_ymd_opt(2015, 5, 1).unwrap()),
-        );
-        let mut yearly = |name: &str, year: i32, value: Value| {
-            enterprise
-                .yearly
-                .entry(name.to_owned())
-                .or_default()
-                .insert(year, value);
-        };
-        for year in 2021..=2023 {
-            yearly("revenue", year, Value::Decimal(Decimal::from(40_000_000)));
-            yearly("rd_expense", year, Value::Decimal(Decimal::from(3_000_000)));
-            yearly(
-                "rd_expense_domestic",
-                year,
-                Value::Decimal(Decimal::from(3_000_000)),
-            );
-        }
-        yearly("revenue", 2020, Value::Decimal(Decimal::from(40_000_000)));
-        yearly(
-            "high_tech_revenue",
-            2023,
-            Value::Decimal(Decimal::from(30_000_000)),
-        );
-        yearly(
-            "total_assets",
-            2023,
-            Value::Decimal(Decimal::from(50_000_000)),
-        );
-        yearly("employees", 2023, Value::Integer(100));
-        yearly("st_staff", 2023, Value::Integer(st_staff));
-        yearly("ip_count", 2024, Value::Integer(3));
-        yearly("innovation_score", 2024, Value::Integer(80));
-        yearly("major_violation", 2023, Value::Bool(false));
-        enterprise
+    fn enterprise(id: &str, st_staff: i64) -> crate::eval::Enterprise {
+        crate::testing::enterprise(id, st_staff, 3_000_000)
     }
 
     #[test]

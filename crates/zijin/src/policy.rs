@@ -345,7 +345,7 @@ fn explain(
 ) -> Result<()> {
     let pack = load_pack(pack_path)?;
     let input = Input::read(&pack, input)?;
-    let enterprise = input.enterprise(id)?;
+    let enterprise = input.enterprise(&pack, id)?;
     let options = Options {
         known_on,
         ..Options::period(period)

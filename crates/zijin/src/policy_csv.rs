@@ -259,49 +259,14 @@ impl Input {
         Ok(())
     }
 
-    /// The enterprise `id` as the row engine takes it (for explanations).
-    pub fn enterprise(&self, id: &str) -> Result<Enterprise> {
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .from_reader(&self.bytes[self.body..]);
-        for record in reader.byte_records() {
-            let record = record.map_err(|error| anyhow!("{}: {error}", self.file))?;
-            if record.get(self.id).map(<[u8]>::trim_ascii) != Some(id.as_bytes()) {
-                continue;
+    /// The enterprise `id` as the row engine takes it (for explanations):
+    /// the file is read as for a batch, then the row becomes an enterprise.
+    pub fn enterprise(&self, pack: &Pack, id: &str) -> Result<Enterprise> {
+        for piece in self.pieces() {
+            let (frame, _) = self.frame(&piece)?;
+            if let Some(row) = frame.ids().iter().position(|each| each == id) {
+                return Ok(frame.enterprise(pack, row));
             }
-            let line = self.line(self.body, record.position().map_or(0, csv::Position::line));
-            let mut enterprise = Enterprise {
-                id: id.to_owned(),
-                ..Enterprise::default()
-            };
-            for field in &self.fields {
-                let text = std::str::from_utf8(record.get(field.index).unwrap_or_default())
-                    .map_err(|_| anyhow!("{}:{line}: not UTF-8", self.file))?
-                    .trim();
-                if text.is_empty() {
-                    continue;
-                }
-                let value = parse_value(text, field.ty).map_err(|problem| {
-                    anyhow!(
-                        "{}:{line}: column “{}”: “{text}” {problem}",
-                        self.file,
-                        self.header[field.index]
-                    )
-                })?;
-                match field.year {
-                    None => {
-                        enterprise.once.insert(field.variable.clone(), value);
-                    }
-                    Some(year) => {
-                        enterprise
-                            .yearly
-                            .entry(field.variable.clone())
-                            .or_default()
-                            .insert(year, value);
-                    }
-                }
-            }
-            return Ok(enterprise);
         }
         bail!("{}: no enterprise with id “{id}”", self.file)
     }
@@ -489,17 +454,6 @@ fn date(text: &str) -> std::result::Result<NaiveDate, String> {
             .ok_or_else(|| "is not a date YYYY-MM-DD".to_owned());
     }
     NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| "is not a date YYYY-MM-DD".to_owned())
-}
-
-/// A cell as a value of type `ty` (the row engine's input).
-pub fn parse_value(text: &str, ty: Type) -> std::result::Result<Value, String> {
-    match ty {
-        Type::Integer => number(text, ty).map(|n| Value::Integer(i64::try_from(n).unwrap_or(0))),
-        Type::Money | Type::Decimal | Type::Rate => number(text, ty).map(Value::Decimal),
-        Type::Bool => boolean(text).map(Value::Bool),
-        Type::Date => date(text).map(Value::Date),
-        Type::Text => Ok(Value::Text(text.to_owned())),
-    }
 }
 
 // ---------------------------------------------------------------------------
