@@ -17,6 +17,15 @@
 //! their criteria and amount) is the one reported. Tests compare both engines
 //! on every enterprise of generated batches, missing data included.
 //!
+//! Numbers that fit are kept as 64-bit mantissas of one scale per column
+//! ([`ColumnData::Fixed`]): sums and products are integer loops, a quotient
+//! stays undivided until something other than a comparison or a scale needs
+//! it, and comparisons cross-multiply. Each kernel falls back to decimals
+//! where integers would not be exact (overflow, scales past
+//! [`MAX_FIXED_SCALE`]). Values are equal to the row engine's; the written
+//! scale of a number may differ (a fixed column writes 1.5 + 0.00 as 1.50,
+//! the row engine as 1.5), so writers format numbers themselves.
+//!
 //! Batches are independent: [`evaluate_frames`] runs many in parallel.
 
 use std::borrow::Cow;
@@ -39,6 +48,12 @@ use crate::value::{Type, Value};
 pub enum ColumnData {
     /// Integers, decimals, rates and money (integers as whole decimals).
     Number(Vec<Decimal>),
+    /// Numbers of one scale as their mantissas: row `r` is `values[r]` ×
+    /// 10^−`scale` (what [`Decimal::new`] makes of them, scale included).
+    /// Kernels over such columns add, multiply and compare in integers, and
+    /// fall back to decimals wherever the integers would not give the
+    /// decimals' result exactly. `scale` is at most [`MAX_FIXED_SCALE`].
+    Fixed(Vec<i64>, u32),
     Bool(Vec<bool>),
     Date(Vec<NaiveDate>),
     Text(Vec<String>),
@@ -48,6 +63,7 @@ impl ColumnData {
     fn len(&self) -> usize {
         match self {
             ColumnData::Number(values) => values.len(),
+            ColumnData::Fixed(values, _) => values.len(),
             ColumnData::Bool(values) => values.len(),
             ColumnData::Date(values) => values.len(),
             ColumnData::Text(values) => values.len(),
@@ -66,6 +82,9 @@ pub struct Column {
 
 impl Column {
     /// A column from its values and, per row, whether the value is present.
+    /// A column from its values and, per row, whether the value is present.
+    /// Decimals that all have one scale and fit 64 bits are kept as
+    /// [`ColumnData::Fixed`].
     pub fn new(data: ColumnData, present: &[bool]) -> Column {
         let missing = if present.iter().all(|&present| present) {
             None
@@ -77,13 +96,17 @@ impl Column {
                     .collect(),
             )
         };
-        Column { data, missing }
+        Column {
+            data: compact(data, present),
+            missing,
+        }
     }
 
     /// A column where every row has a value.
     pub fn full(data: ColumnData) -> Column {
+        let present = vec![true; data.len()];
         Column {
-            data,
+            data: compact(data, &present),
             missing: None,
         }
     }
@@ -95,6 +118,46 @@ impl Column {
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
+}
+
+/// The largest scale of a [`ColumnData::Fixed`] column. With it, aligning
+/// two scales multiplies by at most 10^9 (an `i128` holds any `i64` times
+/// that), and the quotient of two fixed numbers (at most 2^63 × 10^9) never
+/// overflows a decimal, so an undivided [`Data::Ratio`] can always be divided
+/// later, to the same result the row engine gets.
+pub const MAX_FIXED_SCALE: u32 = 9;
+
+/// A decimal as a mantissa and scale that fit a fixed column, if it does
+/// (never a negative zero, whose sign a mantissa cannot keep).
+fn to_fixed(value: Decimal) -> Option<(i64, u32)> {
+    if value.scale() > MAX_FIXED_SCALE || (value.is_zero() && value.is_sign_negative()) {
+        return None;
+    }
+    Some((i64::try_from(value.mantissa()).ok()?, value.scale()))
+}
+
+/// `Number` as `Fixed` when every present value has the same scale and
+/// fits 64 bits; anything else unchanged.
+fn compact(data: ColumnData, present: &[bool]) -> ColumnData {
+    let ColumnData::Number(values) = data else {
+        return data;
+    };
+    let mut scale = None;
+    let mut fixed = Vec::with_capacity(values.len());
+    for (value, &present) in values.iter().zip(present) {
+        if !present {
+            fixed.push(0);
+            continue;
+        }
+        match to_fixed(*value) {
+            Some((mantissa, s)) if scale.is_none_or(|scale| scale == s) => {
+                scale = Some(s);
+                fixed.push(mantissa);
+            }
+            _ => return ColumnData::Number(values),
+        }
+    }
+    ColumnData::Fixed(fixed, scale.unwrap_or(0))
 }
 
 /// The facts of a batch of enterprises, column by column.
@@ -227,11 +290,19 @@ impl Frame {
                 .variables
                 .get(name)
                 .is_some_and(|variable| variable.ty == Type::Integer);
+            let number = match &column.data {
+                ColumnData::Number(values) => Some(values[row]),
+                ColumnData::Fixed(values, scale) => Some(Decimal::new(values[row], *scale)),
+                _ => None,
+            };
             let value = match &column.data {
-                ColumnData::Number(values) if integer => {
-                    i64::try_from(values[row]).map_or(Value::Decimal(values[row]), Value::Integer)
+                _ if integer && number.is_some() => {
+                    let number = number.unwrap_or_default();
+                    i64::try_from(number).map_or(Value::Decimal(number), Value::Integer)
                 }
-                ColumnData::Number(values) => Value::Decimal(values[row]),
+                ColumnData::Number(_) | ColumnData::Fixed(..) => {
+                    Value::Decimal(number.unwrap_or_default())
+                }
                 ColumnData::Bool(values) => Value::Bool(values[row]),
                 ColumnData::Date(values) => Value::Date(values[row]),
                 ColumnData::Text(values) => Value::Text(values[row].clone()),
@@ -285,6 +356,7 @@ impl Builder {
     fn push_placeholder(&mut self) {
         match &mut self.data {
             ColumnData::Number(values) => values.push(Decimal::ZERO),
+            ColumnData::Fixed(values, _) => values.push(0),
             ColumnData::Bool(values) => values.push(false),
             ColumnData::Date(values) => values.push(NaiveDate::MIN),
             ColumnData::Text(values) => values.push(String::new()),
@@ -960,10 +1032,116 @@ fn merge(a: St, b: St) -> St {
 #[derive(Debug, Clone)]
 enum Data<'a> {
     Num(Cow<'a, [Decimal]>),
+    /// Mantissas of one scale (see [`ColumnData::Fixed`]).
+    Fixed(Cow<'a, [i64]>, u32),
+    /// A quotient not divided yet: row `r` is `num[r] / den[r]`, 0 where
+    /// `den[r]` is 0, as the row engine divides. Comparisons and scale bands
+    /// cross-multiply instead of dividing; anything else divides.
+    Ratio(Box<(Ints<'a>, Ints<'a>)>),
     Bool(Cow<'a, [bool]>),
     Date(Cow<'a, [NaiveDate]>),
     Text(Cow<'a, [String]>),
     Const(Value),
+}
+
+/// The numerator or denominator of a [`Data::Ratio`]: a fixed column or a
+/// constant, with its scale.
+#[derive(Debug, Clone)]
+enum Ints<'a> {
+    Const(i64, u32),
+    Column(Cow<'a, [i64]>, u32),
+}
+
+impl<'a> Ints<'a> {
+    /// Fixed numbers moved (not copied) into a numerator or denominator;
+    /// anything else back.
+    fn from_data(data: Data<'a>) -> Result<Ints<'a>, Data<'a>> {
+        match data {
+            Data::Fixed(values, scale) => Ok(Ints::Column(values, scale)),
+            Data::Const(value) => match value.as_decimal().and_then(to_fixed) {
+                Some((mantissa, scale)) => Ok(Ints::Const(mantissa, scale)),
+                None => Err(Data::Const(value)),
+            },
+            other => Err(other),
+        }
+    }
+
+    /// The data [`Ints::from_data`] took, back (an integer constant comes
+    /// back as the equal decimal).
+    fn into_data(taken: Result<Ints<'a>, Data<'a>>) -> Data<'a> {
+        match taken {
+            Ok(Ints::Column(values, scale)) => Data::Fixed(values, scale),
+            Ok(Ints::Const(mantissa, scale)) => Data::Const(Value::Decimal(Decimal::new(mantissa, scale))),
+            Err(data) => data,
+        }
+    }
+
+    fn view(&self) -> Fx<'_> {
+        match self {
+            Ints::Const(value, scale) => Fx {
+                ints: IntsView::Const(*value),
+                scale: *scale,
+            },
+            Ints::Column(values, scale) => Fx {
+                ints: IntsView::Slice(values),
+                scale: *scale,
+            },
+        }
+    }
+
+    fn into_owned(self) -> Ints<'static> {
+        match self {
+            Ints::Const(value, scale) => Ints::Const(value, scale),
+            Ints::Column(values, scale) => Ints::Column(Cow::Owned(values.into_owned()), scale),
+        }
+    }
+
+    fn borrow(&self) -> Ints<'_> {
+        match self {
+            Ints::Const(value, scale) => Ints::Const(*value, *scale),
+            Ints::Column(values, scale) => Ints::Column(Cow::Borrowed(values), *scale),
+        }
+    }
+}
+
+/// Fixed-point numbers read without copying: mantissas and their scale.
+#[derive(Clone, Copy)]
+struct Fx<'b> {
+    ints: IntsView<'b>,
+    scale: u32,
+}
+
+#[derive(Clone, Copy)]
+enum IntsView<'b> {
+    Const(i64),
+    Slice(&'b [i64]),
+}
+
+impl IntsView<'_> {
+    #[inline]
+    fn get(self, row: usize) -> i64 {
+        match self {
+            IntsView::Const(x) => x,
+            IntsView::Slice(values) => values[row],
+        }
+    }
+}
+
+impl Fx<'_> {
+    #[inline]
+    fn decimal(self, row: usize) -> Decimal {
+        Decimal::new(self.ints.get(row), self.scale)
+    }
+
+    fn is_const(self) -> bool {
+        matches!(self.ints, IntsView::Const(_))
+    }
+}
+
+/// 10^`exponent` (at most 10^18).
+#[inline]
+fn ten(exponent: u32) -> i64 {
+    10i64.pow(exponent)
 }
 
 /// The values of a node for every row, with their states (`None`: all Ok).
@@ -978,6 +1156,8 @@ struct Vals<'a> {
 enum Nums<'b> {
     Const(Decimal),
     Slice(&'b [Decimal]),
+    Fixed(Fx<'b>),
+    Ratio(Fx<'b>, Fx<'b>),
 }
 
 impl Nums<'_> {
@@ -986,7 +1166,20 @@ impl Nums<'_> {
         match self {
             Nums::Const(x) => x,
             Nums::Slice(values) => values[row],
+            Nums::Fixed(fx) => fx.decimal(row),
+            Nums::Ratio(num, den) => quotient(num.decimal(row), den.decimal(row)),
         }
+    }
+}
+
+/// `a / b` as the row engine divides (÷0 gives 0). Never overflows for
+/// fixed operands (see [`MAX_FIXED_SCALE`]).
+#[inline]
+fn quotient(a: Decimal, b: Decimal) -> Decimal {
+    if b.is_zero() {
+        Decimal::ZERO
+    } else {
+        a.checked_div(b).unwrap_or(Decimal::ZERO)
     }
 }
 
@@ -1008,6 +1201,11 @@ impl<'a> Vals<'a> {
     fn into_owned(self) -> Vals<'static> {
         let data = match self.data {
             Data::Num(values) => Data::Num(Cow::Owned(values.into_owned())),
+            Data::Fixed(values, scale) => Data::Fixed(Cow::Owned(values.into_owned()), scale),
+            Data::Ratio(ratio) => {
+                let (num, den) = *ratio;
+                Data::Ratio(Box::new((num.into_owned(), den.into_owned())))
+            }
             Data::Bool(values) => Data::Bool(Cow::Owned(values.into_owned())),
             Data::Date(values) => Data::Date(Cow::Owned(values.into_owned())),
             Data::Text(values) => Data::Text(Cow::Owned(values.into_owned())),
@@ -1023,6 +1221,8 @@ impl<'a> Vals<'a> {
         Vals {
             data: match &self.data {
                 Data::Num(values) => Data::Num(Cow::Borrowed(values)),
+                Data::Fixed(values, scale) => Data::Fixed(Cow::Borrowed(values), *scale),
+                Data::Ratio(ratio) => Data::Ratio(Box::new((ratio.0.borrow(), ratio.1.borrow()))),
                 Data::Bool(values) => Data::Bool(Cow::Borrowed(values)),
                 Data::Date(values) => Data::Date(Cow::Borrowed(values)),
                 Data::Text(values) => Data::Text(Cow::Borrowed(values)),
@@ -1044,7 +1244,28 @@ impl<'a> Vals<'a> {
     fn nums(&self) -> Option<Nums<'_>> {
         match &self.data {
             Data::Num(values) => Some(Nums::Slice(values)),
+            Data::Fixed(..) => self.fixed().map(Nums::Fixed),
+            Data::Ratio(ratio) => Some(Nums::Ratio(ratio.0.view(), ratio.1.view())),
             Data::Const(value) => value.as_decimal().map(Nums::Const),
+            _ => None,
+        }
+    }
+
+    /// The numbers as fixed-point ones, if they are: a fixed column, or a
+    /// constant that fits one.
+    fn fixed(&self) -> Option<Fx<'_>> {
+        match &self.data {
+            Data::Fixed(values, scale) => Some(Fx {
+                ints: IntsView::Slice(values),
+                scale: *scale,
+            }),
+            Data::Const(value) => {
+                let (mantissa, scale) = to_fixed(value.as_decimal()?)?;
+                Some(Fx {
+                    ints: IntsView::Const(mantissa),
+                    scale,
+                })
+            }
             _ => None,
         }
     }
@@ -1065,6 +1286,9 @@ impl<'a> Vals<'a> {
         }
         Ok(match &self.data {
             Data::Num(values) => Value::Decimal(values[row]),
+            Data::Fixed(..) | Data::Ratio(_) => {
+                Value::Decimal(self.nums().map_or(Decimal::ZERO, |nums| nums.get(row)))
+            }
             Data::Bool(values) => Value::Bool(values[row]),
             Data::Date(values) => Value::Date(values[row]),
             Data::Text(values) => Value::Text(values[row].clone()),
@@ -1145,7 +1369,7 @@ impl Out {
 
     fn kind(&self) -> &'static str {
         match self.data.data {
-            ColumnData::Number(_) => "number",
+            ColumnData::Number(_) | ColumnData::Fixed(..) => "number",
             ColumnData::Bool(_) => "bool",
             ColumnData::Date(_) => "date",
             ColumnData::Text(_) => "text",
@@ -1155,6 +1379,7 @@ impl Out {
     fn finish<'a>(self) -> Vals<'a> {
         let data = match self.data.into_data() {
             ColumnData::Number(values) => Data::Num(Cow::Owned(values)),
+            ColumnData::Fixed(values, scale) => Data::Fixed(Cow::Owned(values), scale),
             ColumnData::Bool(values) => Data::Bool(Cow::Owned(values)),
             ColumnData::Date(values) => Data::Date(Cow::Owned(values)),
             ColumnData::Text(values) => Data::Text(Cow::Owned(values)),
@@ -1249,6 +1474,9 @@ impl<'f> Run<'f> {
                 Some(column) => Vals {
                     data: match &column.data {
                         ColumnData::Number(values) => Data::Num(Cow::Borrowed(values)),
+                        ColumnData::Fixed(values, scale) => {
+                            Data::Fixed(Cow::Borrowed(values), *scale)
+                        }
                         ColumnData::Bool(values) => Data::Bool(Cow::Borrowed(values)),
                         ColumnData::Date(values) => Data::Date(Cow::Borrowed(values)),
                         ColumnData::Text(values) => Data::Text(Cow::Borrowed(values)),
@@ -1306,6 +1534,17 @@ impl<'f> Run<'f> {
             Kind::Arithmetic(op, left, right) => {
                 let left = self.eval(left, derived, policies);
                 let right = self.eval(right, derived, policies);
+                let (left, right) = if *op == BinaryOp::Divide && node.ty != Type::Integer {
+                    match ratio(left, right, n) {
+                        Ok(values) => return values,
+                        Err(operands) => operands,
+                    }
+                } else {
+                    (left, right)
+                };
+                if let Some(values) = fixed_arithmetic(*op, node.ty, &left, &right, n) {
+                    return values;
+                }
                 self.arithmetic(*op, node.ty, &left, &right)
             }
             Kind::Compare(op, left, right) => {
@@ -1404,6 +1643,9 @@ impl<'f> Run<'f> {
                     .iter()
                     .map(|argument| self.eval(argument, derived, policies))
                     .collect();
+                if let Some(best) = fixed_min_max(*min, node.ty, &values, n) {
+                    return best;
+                }
                 let nums: Option<Vec<Nums<'_>>> = values.iter().map(Vals::nums).collect();
                 if let Some(nums) = nums
                     && values.iter().all(|value| value.st.is_none())
@@ -1486,30 +1728,107 @@ impl<'f> Run<'f> {
                     && bands.iter().all(|band| band.value.as_decimal().is_some())
                 {
                     // Numbers banded into numbers: one search per row, no
-                    // values built.
+                    // values built; a ratio is banded by cross-multiplying.
+                    // Band values that fit make a fixed column.
+                    let fixed: Option<Vec<(i64, u32)>> = bands
+                        .iter()
+                        .map(|band| band.value.as_decimal().and_then(to_fixed))
+                        .collect();
+                    // Band values as mantissas at their largest scale.
+                    let fixed = fixed.and_then(|fixed| {
+                        let top = fixed.iter().map(|(_, s)| *s).max()?;
+                        let values: Option<Vec<i64>> = fixed
+                            .iter()
+                            .map(|(m, s)| m.checked_mul(ten(top - s)))
+                            .collect();
+                        Some((values?, top))
+                    });
+                    // A fixed base against the lower bounds at one scale.
+                    let lowers: Option<(Vec<Option<i128>>, i128)> = match x {
+                        Nums::Fixed(fx) => {
+                            let top = bands
+                                .iter()
+                                .filter_map(|band| band.lower.map(|lower| lower.scale()))
+                                .fold(fx.scale, u32::max);
+                            bands
+                                .iter()
+                                .map(|band| match band.lower {
+                                    None => Some(None),
+                                    Some(lower) => lower
+                                        .mantissa()
+                                        .checked_mul(10i128.checked_pow(top - lower.scale())?)
+                                        .map(Some),
+                                })
+                                .collect::<Option<Vec<_>>>()
+                                .zip(10i128.checked_pow(top - fx.scale))
+                                .filter(|_| top <= 18)
+                        }
+                        _ => None,
+                    };
                     let mut st = base.st.as_ref().map(|st| st.to_vec());
-                    let mut values = Vec::with_capacity(n);
+                    let mut indices: Vec<u32> = Vec::with_capacity(n);
                     for row in 0..n {
                         if st.as_ref().is_some_and(|st| st[row] != St::Ok) {
-                            values.push(Decimal::ZERO);
+                            indices.push(0);
                             continue;
                         }
-                        let x = x.get(row);
-                        match scale.band(bands, x) {
-                            Some(choice) => {
-                                values.push(choice.band.value.as_decimal().unwrap_or_default())
+                        let index = match (x, &lowers) {
+                            (Nums::Fixed(fx), Some((lowers, factor))) => {
+                                let x = i128::from(fx.ints.get(row)) * factor;
+                                lowers.iter().rposition(|lower| match lower {
+                                    None => true,
+                                    Some(lower) if scale.lower_inclusive => x >= *lower,
+                                    Some(lower) => x > *lower,
+                                })
                             }
+                            (Nums::Ratio(num, den), _) => {
+                                let inside = |band: &Band| match band.lower {
+                                    None => true,
+                                    Some(lower) => {
+                                        let ordering = ratio_cmp(
+                                            num,
+                                            den,
+                                            row,
+                                            lower.mantissa(),
+                                            lower.scale(),
+                                        );
+                                        if scale.lower_inclusive {
+                                            ordering.is_ge()
+                                        } else {
+                                            ordering.is_gt()
+                                        }
+                                    }
+                                };
+                                bands.iter().rposition(inside)
+                            }
+                            _ => scale.band(bands, x.get(row)).map(|choice| choice.index),
+                        };
+                        match index {
+                            Some(index) => indices.push(u32::try_from(index).unwrap_or(0)),
                             None => {
-                                values.push(Decimal::ZERO);
+                                indices.push(0);
                                 let state = self.error(format!(
-                                    "{x} is below the first band of the scale “{path}”"
+                                    "{} is below the first band of the scale “{path}”",
+                                    x.get(row)
                                 ));
                                 st.get_or_insert_with(|| vec![St::Ok; n])[row] = state;
                             }
                         }
                     }
+                    let data = match fixed {
+                        Some((fixed, scale)) => Data::Fixed(
+                            Cow::Owned(indices.iter().map(|&i| fixed[i as usize]).collect()),
+                            scale,
+                        ),
+                        None => Data::Num(Cow::Owned(
+                            indices
+                                .iter()
+                                .map(|&i| bands[i as usize].value.as_decimal().unwrap_or_default())
+                                .collect(),
+                        )),
+                    };
                     return Vals {
-                        data: Data::Num(Cow::Owned(values)),
+                        data,
                         st: st.map(Cow::Owned),
                     };
                 }
@@ -1534,15 +1853,12 @@ impl<'f> Run<'f> {
                 let earlier = self.eval(earlier, derived, policies);
                 let later = self.eval(later, derived, policies);
                 if let (Data::Date(a), Data::Const(Value::Date(b)), None) =
-                    (&earlier.data, &later.data, &earlier.st)
+                    (&earlier.data, &later.data, &later.st)
                 {
-                    let values = a
-                        .iter()
-                        .map(|a| Decimal::from(full_years(*a, *b)))
-                        .collect();
+                    let values = a.iter().map(|a| full_years(*a, *b)).collect();
                     return Vals {
-                        data: Data::Num(Cow::Owned(values)),
-                        st: None,
+                        data: Data::Fixed(Cow::Owned(values), 0),
+                        st: earlier.st,
                     };
                 }
                 let mut out = Out::new(Type::Integer, n);
@@ -1695,6 +2011,52 @@ impl<'f> Run<'f> {
             BinaryOp::Equal => ordering.is_eq(),
             _ => ordering.is_ne(),
         };
+        if let (Some(a), Some(b)) = (left.fixed(), right.fixed()) {
+            // Both fixed: compare the mantissas at the larger scale.
+            let scale = a.scale.max(b.scale);
+            let (ka, kb) = (
+                i128::from(ten(scale - a.scale)),
+                i128::from(ten(scale - b.scale)),
+            );
+            let values = (0..n)
+                .map(|row| {
+                    let x = i128::from(a.ints.get(row)) * ka;
+                    let y = i128::from(b.ints.get(row)) * kb;
+                    holds(x.cmp(&y))
+                })
+                .collect();
+            return Vals {
+                data: Data::Bool(Cow::Owned(values)),
+                st: merge_states(left, right, n),
+            };
+        }
+        // A ratio against a number: cross-multiplied, divided only where
+        // the integers could not tell.
+        let ratio_against = match (&left.data, &right.data) {
+            (Data::Ratio(ratio), _) => right.nums().map(|other| (ratio, other, false)),
+            (_, Data::Ratio(ratio)) => left.nums().map(|other| (ratio, other, true)),
+            _ => None,
+        };
+        if let Some((ratio, other, reversed)) = ratio_against
+            && !matches!(other, Nums::Ratio(..))
+        {
+            let (num, den) = (ratio.0.view(), ratio.1.view());
+            let values = (0..n)
+                .map(|row| {
+                    let (c, sc) = parts(other, row);
+                    let ordering = ratio_cmp(num, den, row, c, sc);
+                    holds(if reversed {
+                        ordering.reverse()
+                    } else {
+                        ordering
+                    })
+                })
+                .collect();
+            return Vals {
+                data: Data::Bool(Cow::Owned(values)),
+                st: merge_states(left, right, n),
+            };
+        }
         if let (Some(a), Some(b)) = (left.nums(), right.nums()) {
             let st = merge_states(left, right, n);
             let values = (0..n)
@@ -1731,13 +2093,20 @@ impl<'f> Run<'f> {
             .iter()
             .map(|year| self.frame.columns.get(&(name.to_owned(), Some(*year))))
             .collect();
+        if let Some(values) = fixed_window(&columns, ty, average, n) {
+            return values;
+        }
         let mut totals = vec![Decimal::ZERO; n];
         let mut st: Option<Vec<St>> = None;
         for column in &columns {
-            let values = match column.map(|column| &column.data) {
-                Some(ColumnData::Number(values)) => Some(values),
+            let values = column.and_then(|column| match &column.data {
+                ColumnData::Number(values) => Some(Nums::Slice(values)),
+                ColumnData::Fixed(values, scale) => Some(Nums::Fixed(Fx {
+                    ints: IntsView::Slice(values),
+                    scale: *scale,
+                })),
                 _ => None,
-            };
+            });
             for row in 0..n {
                 if st
                     .as_ref()
@@ -1750,7 +2119,7 @@ impl<'f> Run<'f> {
                         .and_then(|column| column.missing.as_ref())
                         .is_none_or(|missing| missing[row] == St::Ok);
                 match values {
-                    Some(values) if present => match totals[row].checked_add(values[row]) {
+                    Some(values) if present => match totals[row].checked_add(values.get(row)) {
                         Some(total) => totals[row] = total,
                         None => {
                             let state = self.error("arithmetic overflow in sum".to_owned());
@@ -1790,6 +2159,265 @@ impl<'f> Run<'f> {
         Vals {
             data: Data::Num(Cow::Owned(totals)),
             st: st.map(Cow::Owned),
+        }
+    }
+}
+
+/// `sum(…)` or `avg(…)` of fixed columns in 64-bit integers, at the
+/// largest of their scales (as decimals add); an average is left a ratio
+/// to the number of years. `None` when a column is not fixed, or where that
+/// would not be exact (see [`fixed_arithmetic`]).
+fn fixed_window<'s>(
+    columns: &[Option<&Column>],
+    ty: Type,
+    average: bool,
+    n: usize,
+) -> Option<Vals<'s>> {
+    if columns.is_empty() {
+        return None;
+    }
+    let mut scale = 0;
+    for column in columns.iter().flatten() {
+        match column.data {
+            ColumnData::Fixed(_, s) => scale = scale.max(s),
+            _ => return None,
+        }
+    }
+    if ty == Type::Integer && (scale != 0 || average) {
+        return None;
+    }
+    let mut totals = vec![0i64; n];
+    let mut st: Option<Vec<St>> = None;
+    for column in columns {
+        let Some(Column {
+            data: ColumnData::Fixed(values, s),
+            missing,
+        }) = column
+        else {
+            st = Some(vec![St::Missing; n]);
+            continue;
+        };
+        let k = ten(scale - s);
+        for row in 0..n {
+            if missing.as_ref().is_some_and(|missing| missing[row] != St::Ok) {
+                st.get_or_insert_with(|| vec![St::Ok; n])[row] = St::Missing;
+                continue;
+            }
+            totals[row] = values[row]
+                .checked_mul(k)
+                .and_then(|value| totals[row].checked_add(value))?;
+        }
+    }
+    let data = if average {
+        let years = i64::try_from(columns.len()).ok()?;
+        Data::Ratio(Box::new((
+            Ints::Column(Cow::Owned(totals), scale),
+            Ints::Const(years, 0),
+        )))
+    } else {
+        Data::Fixed(Cow::Owned(totals), scale)
+    };
+    Some(Vals {
+        data,
+        st: st.map(Cow::Owned),
+    })
+}
+
+/// `min(…)` or `max(…)` of fixed operands, compared and kept at the
+/// largest of their scales.
+fn fixed_min_max<'s>(min: bool, ty: Type, values: &[Vals<'_>], n: usize) -> Option<Vals<'s>> {
+    let fixed: Vec<Fx<'_>> = values.iter().map(Vals::fixed).collect::<Option<_>>()?;
+    if fixed.iter().all(|fx| fx.is_const())
+        || (ty == Type::Integer && fixed.iter().any(|fx| fx.scale != 0))
+    {
+        return None;
+    }
+    let top = fixed.iter().map(|fx| fx.scale).max()?;
+    let factors: Vec<i64> = fixed.iter().map(|fx| ten(top - fx.scale)).collect();
+    let st = if values.iter().any(|value| value.st.is_some()) {
+        Some(
+            (0..n)
+                .map(|row| {
+                    values
+                        .iter()
+                        .map(|value| value.state(row))
+                        .reduce(merge)
+                        .unwrap_or(St::Ok)
+                })
+                .collect::<Vec<St>>(),
+        )
+    } else {
+        None
+    };
+    let mut best = Vec::with_capacity(n);
+    for row in 0..n {
+        let mut chosen: Option<i64> = None;
+        for (fx, factor) in fixed.iter().zip(&factors) {
+            // At the largest scale; a value that does not fit 64 bits there
+            // leaves the node to the decimal path.
+            let Some(x) = fx.ints.get(row).checked_mul(*factor) else {
+                if st.as_ref().is_some_and(|st| st[row] != St::Ok) {
+                    continue;
+                }
+                return None;
+            };
+            chosen = Some(match chosen {
+                None => x,
+                Some(y) if min => x.min(y),
+                Some(y) => x.max(y),
+            });
+        }
+        best.push(chosen.unwrap_or(0));
+    }
+    Some(Vals {
+        data: Data::Fixed(Cow::Owned(best), top),
+        st: st.map(Cow::Owned),
+    })
+}
+
+/// `left / right` left undivided, when both are fixed (and not both
+/// constants, which the decimal path folds once); else the operands back.
+#[allow(clippy::type_complexity)]
+fn ratio<'s>(
+    left: Vals<'s>,
+    right: Vals<'s>,
+    n: usize,
+) -> Result<Vals<'s>, (Vals<'s>, Vals<'s>)> {
+    let both_const = matches!((&left.data, &right.data), (Data::Const(_), Data::Const(_)));
+    if both_const || left.fixed().is_none() || right.fixed().is_none() {
+        return Err((left, right));
+    }
+    let st = merge_states(&left, &right, n);
+    let (Vals { data: l, st: left_st }, Vals { data: r, st: right_st }) = (left, right);
+    match (Ints::from_data(l), Ints::from_data(r)) {
+        (Ok(num), Ok(den)) => Ok(Vals {
+            data: Data::Ratio(Box::new((num, den))),
+            st,
+        }),
+        (l, r) => Err((
+            Vals {
+                data: Ints::into_data(l),
+                st: left_st,
+            },
+            Vals {
+                data: Ints::into_data(r),
+                st: right_st,
+            },
+        )),
+    }
+}
+
+/// `+`, `−` and `×` of two fixed operands in 64-bit integers, at the
+/// scale the decimals would have (the larger scale for a sum, the sum of
+/// the scales for a product). `None` where that is not exact: a scale over
+/// [`MAX_FIXED_SCALE`], an integer result with decimals, or an overflow in
+/// a row that has a value (the decimal path then gives the row engine's
+/// result, or its error).
+fn fixed_arithmetic<'s>(
+    op: BinaryOp,
+    ty: Type,
+    left: &Vals<'_>,
+    right: &Vals<'_>,
+    n: usize,
+) -> Option<Vals<'s>> {
+    let (a, b) = (left.fixed()?, right.fixed()?);
+    if a.is_const() && b.is_const() {
+        return None;
+    }
+    let scale = match op {
+        BinaryOp::Add | BinaryOp::Subtract => a.scale.max(b.scale),
+        BinaryOp::Multiply => a.scale + b.scale,
+        _ => return None,
+    };
+    if scale > MAX_FIXED_SCALE || (ty == Type::Integer && scale != 0) {
+        return None;
+    }
+    let st = merge_states(left, right, n);
+    let (ka, kb) = match op {
+        BinaryOp::Multiply => (1, 1),
+        _ => (ten(scale - a.scale), ten(scale - b.scale)),
+    };
+    let mut values = Vec::with_capacity(n);
+    let mut overflow = false;
+    let mut push = |row: usize, value: Option<i64>| match value {
+        Some(value) => values.push(value),
+        None => {
+            values.push(0);
+            overflow |= st.as_ref().is_none_or(|st| st[row] == St::Ok);
+        }
+    };
+    match op {
+        BinaryOp::Add => (0..n).for_each(|row| {
+            push(
+                row,
+                a.ints
+                    .get(row)
+                    .checked_mul(ka)
+                    .zip(b.ints.get(row).checked_mul(kb))
+                    .and_then(|(x, y)| x.checked_add(y)),
+            )
+        }),
+        BinaryOp::Subtract => (0..n).for_each(|row| {
+            push(
+                row,
+                a.ints
+                    .get(row)
+                    .checked_mul(ka)
+                    .zip(b.ints.get(row).checked_mul(kb))
+                    .and_then(|(x, y)| x.checked_sub(y)),
+            )
+        }),
+        _ => (0..n).for_each(|row| push(row, a.ints.get(row).checked_mul(b.ints.get(row)))),
+    }
+    if overflow {
+        return None;
+    }
+    Some(Vals {
+        data: Data::Fixed(Cow::Owned(values), scale),
+        st,
+    })
+}
+
+/// Row `row` of `num / den` (0 where `den` is 0) against `c`, by
+/// cross-multiplying in 128-bit integers: `p/q` against `c` is
+/// `sign(q)·p·10^(sq+sc)` against `c·|q|·10^sp`. That is exact, and it is
+/// also what comparing the row engine's decimal quotient gives, as long as
+/// the two sides stay below 10^26: the quotient is then off by less than a
+/// hundredth of the smallest gap between a ratio and `c` that is not zero.
+/// Beyond that (or on overflow) the row is divided as the row engine does.
+#[inline]
+fn ratio_cmp(num: Fx<'_>, den: Fx<'_>, row: usize, c: i128, sc: u32) -> std::cmp::Ordering {
+    const LIMIT: u128 = 100_000_000_000_000_000_000_000_000; // 10^26
+    let (p, q) = (num.ints.get(row), den.ints.get(row));
+    if q == 0 {
+        return 0.cmp(&c);
+    }
+    let exact = || -> Option<std::cmp::Ordering> {
+        let (sp, sq) = (num.scale, den.scale);
+        let lhs = (i128::from(p) * i128::from(q.signum()))
+            .checked_mul(10i128.checked_pow(sq + sc)?)?;
+        let q = i128::from(q).abs();
+        if lhs.unsigned_abs() >= LIMIT
+            || q.checked_mul(10i128.checked_pow(sp + sc)?)?.unsigned_abs() >= LIMIT
+        {
+            return None;
+        }
+        let rhs = c.checked_mul(q)?.checked_mul(10i128.pow(sp))?;
+        Some(lhs.cmp(&rhs))
+    };
+    exact().unwrap_or_else(|| {
+        quotient(num.decimal(row), den.decimal(row)).cmp(&Decimal::from_i128_with_scale(c, sc))
+    })
+}
+
+/// A number as a mantissa and scale (for [`ratio_cmp`]).
+#[inline]
+fn parts(nums: Nums<'_>, row: usize) -> (i128, u32) {
+    match nums {
+        Nums::Fixed(fx) => (i128::from(fx.ints.get(row)), fx.scale),
+        other => {
+            let value = other.get(row);
+            (value.mantissa(), value.scale())
         }
     }
 }

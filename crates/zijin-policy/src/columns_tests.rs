@@ -198,6 +198,27 @@ label_zh = "后来比例"
 label_en = "Later rate"
 formula = 'scale(params.s.later, revenue[last_year])'
 
+[[derived]]
+name = "mixed"
+type = "money"
+label_zh = "混合"
+label_en = "Mixed scales"
+formula = 'revenue[last_year] + share[last_year] - staff[last_year] * 2 + sum(revenue[last_3_years])'
+
+[[derived]]
+name = "tie_min"
+type = "money"
+label_zh = "并列最小"
+label_en = "Tied minimum"
+formula = 'min(share[last_year] * 0, staff[last_year] * 0, revenue[last_year] * 0)'
+
+[[derived]]
+name = "tie_max"
+type = "money"
+label_zh = "并列最大"
+label_en = "Tied maximum"
+formula = 'max(revenue[last_year] * 0, share[last_year] * 0, staff[last_year] * 0, share[last_year] - share[last_year])'
+
 [[policy]]
 id = "p1"
 name_zh = "一"
@@ -279,6 +300,30 @@ id = "rounded_ok"
 text_zh = "舍入"
 text_en = "Rounded"
 condition = 'rounded != 0 and spread >= -1 and total_staff >= 0 and later_rate > 0'
+
+[[policy]]
+id = "p5"
+name_zh = "五"
+name_en = "Five"
+combine = "any"
+
+[[policy.criterion]]
+id = "ratio_against_column"
+text_zh = "比值对列"
+text_en = "A ratio against a column"
+condition = 'revenue[last_year] / staff[last_year] >= share[last_year] * 1000'
+
+[[policy.criterion]]
+id = "column_against_ratio"
+text_zh = "列对比值"
+text_en = "A column against a ratio"
+condition = 'share[last_year] < revenue[year(-2)] / revenue[last_year]'
+
+[[policy.criterion]]
+id = "average_against_column"
+text_zh = "平均对列"
+text_en = "An average against a column"
+condition = 'avg(revenue[last_3_years]) > revenue[last_year] and mixed != tie_min + tie_max'
 "#;
 
 /// A small deterministic generator (xorshift), so that the test needs no
@@ -312,16 +357,39 @@ impl Draws {
         }
     }
 
+    /// Money as a registry or a CSV of whole yuan or fen gives it: one
+    /// scale per column, so that the frame keeps it in fixed columns; some
+    /// amounts near the 64-bit limit, so that the integer kernels overflow
+    /// where decimals do not (and must then give the decimals' result).
+    fn fixed_money(&mut self, scale: u32) -> Decimal {
+        match self.below(20) {
+            0 => Decimal::new(0, scale),
+            1 => Decimal::new(i64::try_from(self.below(1 << 62)).unwrap() + (1 << 62), scale),
+            2 => Decimal::new(-i64::try_from(self.below(1_000_000)).unwrap(), scale),
+            3 => Decimal::new(i64::try_from(self.below(1_000)).unwrap(), scale),
+            _ => Decimal::new(i64::try_from(self.below(1_000_000_000_000)).unwrap(), scale),
+        }
+    }
+
     fn integer(&mut self) -> i64 {
-        match self.below(15) {
+        match self.below(16) {
             0 => 0,
             1 => i64::try_from(self.below(10_000_000)).unwrap(),
+            2 if self.chance(20) => i64::try_from(self.below(1 << 61)).unwrap() + (1 << 61),
             _ => i64::try_from(self.below(1_000)).unwrap(),
         }
     }
 }
 
-fn generate(pack: &Pack, count: usize, seed: u64) -> Vec<Enterprise> {
+/// How money is generated: mixed scales and amounts beyond 64 bits (the
+/// frame keeps decimals), or one scale per column (fixed columns).
+#[derive(Clone, Copy, PartialEq)]
+enum Money {
+    Mixed,
+    Fixed,
+}
+
+fn generate(pack: &Pack, count: usize, seed: u64, money: Money) -> Vec<Enterprise> {
     let mut draws = Draws(seed);
     let base = NaiveDate::from_ymd_opt(2005, 1, 1).unwrap();
     (0..count)
@@ -341,6 +409,9 @@ fn generate(pack: &Pack, count: usize, seed: u64) -> Vec<Enterprise> {
                     Type::Rate => {
                         Value::Decimal(Decimal::new(i64::try_from(draws.below(40)).unwrap(), 2))
                     }
+                    _ if money == Money::Fixed => Value::Decimal(
+                        draws.fixed_money(u32::try_from(variable.name.len() % 3).unwrap()),
+                    ),
                     _ => Value::Decimal(draws.money()),
                 };
                 match variable.period {
@@ -366,8 +437,19 @@ fn generate(pack: &Pack, count: usize, seed: u64) -> Vec<Enterprise> {
         .collect()
 }
 
+/// How many of a frame's columns are fixed-point.
+fn fixed_columns(frame: &Frame) -> usize {
+    frame
+        .columns
+        .values()
+        .filter(|column| matches!(column.data, ColumnData::Fixed(..)))
+        .count()
+}
+
 fn compare(pack: &Pack, enterprises: &[Enterprise], options: &Options) -> (usize, usize) {
     let frame = Frame::from_enterprises(pack, enterprises).unwrap();
+    // Rates and integers are fixed columns in either kind of batch.
+    assert!(fixed_columns(&frame) > 0, "no fixed column");
     let program = Program::compile(pack, options).unwrap();
     let results = program.run(&frame);
     assert_eq!(results.len(), enterprises.len());
@@ -397,19 +479,35 @@ fn compare(pack: &Pack, enterprises: &[Enterprise], options: &Options) -> (usize
 #[test]
 fn the_benchmark_pack_gives_the_row_engines_outcomes() {
     let pack = Pack::from_toml("benchmark.toml", BENCHMARK).unwrap();
-    let enterprises = generate(&pack, 3_000, 0x5eed_1234);
-    let (errors, eligible) = compare(&pack, &enterprises, &Options::period(2024));
-    // The generated data must exercise both outcomes, or the test proves
-    // little; negative amounts put ratios below the first band (errors).
-    assert!(eligible > 100, "only {eligible} eligibilities");
-    assert!(errors > 0, "no enterprise with an error");
+    for money in [Money::Mixed, Money::Fixed] {
+        let enterprises = generate(&pack, 3_000, 0x5eed_1234, money);
+        let (errors, eligible) = compare(&pack, &enterprises, &Options::period(2024));
+        // The generated data must exercise both outcomes, or the test
+        // proves little; negative amounts put ratios below the first band
+        // (errors).
+        assert!(eligible > 100, "only {eligible} eligibilities");
+        assert!(errors > 0, "no enterprise with an error");
+    }
 }
 
 #[test]
 fn every_operator_gives_the_row_engines_outcomes_and_errors() {
     let pack = Pack::from_toml("everything.toml", EVERYTHING).unwrap();
-    let enterprises = generate(&pack, 4_000, 0xc0ff_ee00_1234);
-    for options in [
+    for (money, options) in [Money::Mixed, Money::Fixed]
+        .into_iter()
+        .flat_map(|money| everything_options().into_iter().map(move |o| (money, o)))
+    {
+        let enterprises = generate(&pack, 4_000, 0xc0ff_ee00_1234, money);
+        let (errors, eligible) = compare(&pack, &enterprises, &options);
+        // Overflow, non-whole integers and values below the first band must
+        // occur, and so must eligibility.
+        assert!(errors > 20, "only {errors} enterprises with errors");
+        assert!(eligible > 100, "only {eligible} eligibilities");
+    }
+}
+
+fn everything_options() -> [Options; 3] {
+    [
         Options::period(2024),
         Options::period(2023),
         Options {
@@ -417,13 +515,7 @@ fn every_operator_gives_the_row_engines_outcomes_and_errors() {
             reference_date: Some(NaiveDate::from_ymd_opt(2024, 7, 1).unwrap()),
             known_on: Some(NaiveDate::from_ymd_opt(2024, 2, 1).unwrap()),
         },
-    ] {
-        let (errors, eligible) = compare(&pack, &enterprises, &options);
-        // Overflow, non-whole integers and values below the first band must
-        // occur, and so must eligibility.
-        assert!(errors > 20, "only {errors} enterprises with errors");
-        assert!(eligible > 100, "only {eligible} eligibilities");
-    }
+    ]
 }
 
 #[test]

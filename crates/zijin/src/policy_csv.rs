@@ -19,7 +19,7 @@ use chrono::NaiveDate;
 use rust_decimal::{Decimal, RoundingStrategy};
 use zijin_policy::Type;
 use zijin_policy::check::PeriodKind;
-use zijin_policy::columns::{Column, ColumnData, Frame, Results};
+use zijin_policy::columns::{Column, ColumnData, Frame, MAX_FIXED_SCALE, Results};
 use zijin_policy::eval::{Enterprise, Status};
 use zijin_policy::pack::{Pack, Variable};
 use zijin_policy::value::Value;
@@ -308,17 +308,25 @@ fn split_column<'a>(pack: &'a Pack, name: &str) -> Option<(&'a Variable, Option<
 
 /// One column being read.
 struct Builder {
-    data: ColumnData,
+    data: Data,
     present: Vec<bool>,
+}
+
+/// The values of a column being read: numbers stay 64-bit mantissas of one
+/// scale as long as every cell allows it (what the engine's integer kernels
+/// read), and become decimals at the first that does not.
+enum Data {
+    Fixed(Vec<i64>, Option<u32>),
+    Other(ColumnData),
 }
 
 impl Builder {
     fn new(ty: Type) -> Builder {
         let data = match ty {
-            Type::Bool => ColumnData::Bool(Vec::new()),
-            Type::Date => ColumnData::Date(Vec::new()),
-            Type::Text => ColumnData::Text(Vec::new()),
-            _ => ColumnData::Number(Vec::new()),
+            Type::Bool => Data::Other(ColumnData::Bool(Vec::new())),
+            Type::Date => Data::Other(ColumnData::Date(Vec::new())),
+            Type::Text => Data::Other(ColumnData::Text(Vec::new())),
+            _ => Data::Fixed(Vec::new(), None),
         };
         Builder {
             data,
@@ -330,15 +338,12 @@ impl Builder {
     /// zero. Plain ASCII numbers are read from the bytes; anything else
     /// goes through the general parsers.
     fn push(&mut self, cell: &[u8], ty: Type) -> std::result::Result<(), String> {
-        let trimmed = cell.trim_ascii();
-        if let ColumnData::Number(values) = &mut self.data
-            && let Some(number) = if ty == Type::Integer {
-                plain_integer(trimmed)
-            } else {
-                plain_decimal(trimmed)
-            }
+        if let Data::Fixed(values, scale) = &mut self.data
+            && let Some((mantissa, s)) = plain_number(cell.trim_ascii(), ty)
+            && scale.is_none_or(|scale| scale == s)
         {
-            values.push(number);
+            *scale = Some(s);
+            values.push(mantissa);
             self.present.push(true);
             return Ok(());
         }
@@ -346,12 +351,43 @@ impl Builder {
             .map_err(|_| "is not UTF-8 text".to_owned())?
             .trim();
         let present = !text.is_empty();
-        match &mut self.data {
+        if let Data::Fixed(values, scale) = &mut self.data {
+            if !present {
+                values.push(0);
+                self.present.push(false);
+                return Ok(());
+            }
+            let number = number(text, ty)?;
+            let fits = (number.scale() <= MAX_FIXED_SCALE
+                && scale.is_none_or(|scale| scale == number.scale()))
+            .then(|| i64::try_from(number.mantissa()).ok())
+            .flatten();
+            if let Some(mantissa) = fits
+                && !(number.is_zero() && number.is_sign_negative())
+            {
+                *scale = Some(number.scale());
+                values.push(mantissa);
+                self.present.push(true);
+                return Ok(());
+            }
+            // From here on, decimals.
+            let scale = scale.unwrap_or(0);
+            let decimals = values
+                .iter()
+                .map(|&mantissa| Decimal::new(mantissa, scale))
+                .collect();
+            self.data = Data::Other(ColumnData::Number(decimals));
+        }
+        let Data::Other(data) = &mut self.data else {
+            unreachable!("numbers left the fixed form above")
+        };
+        match data {
             ColumnData::Number(values) => values.push(if present {
                 number(text, ty)?
             } else {
                 Decimal::ZERO
             }),
+            ColumnData::Fixed(values, _) => values.push(0),
             ColumnData::Bool(values) => values.push(present && boolean(text)?),
             ColumnData::Date(values) => {
                 values.push(if present { date(text)? } else { NaiveDate::MIN })
@@ -363,7 +399,11 @@ impl Builder {
     }
 
     fn finish(self) -> (ColumnData, Vec<bool>) {
-        (self.data, self.present)
+        let data = match self.data {
+            Data::Fixed(values, scale) => ColumnData::Fixed(values, scale.unwrap_or(0)),
+            Data::Other(data) => data,
+        };
+        (data, self.present)
     }
 }
 
@@ -376,8 +416,8 @@ fn number(text: &str, ty: Type) -> std::result::Result<Decimal, String> {
             .map(Decimal::from)
             .map_err(|_| "is not a whole number (integer)".to_owned());
     }
-    if let Some(number) = plain_decimal(text.as_bytes()) {
-        return Ok(number);
+    if let Some((mantissa, scale)) = plain_decimal(text.as_bytes()) {
+        return Ok(Decimal::new(mantissa, scale));
     }
     let number = Decimal::from_str(text).map_err(|_| format!("is not a number ({})", ty.name()))?;
     if ty == Type::Money && number.is_sign_negative() && !number.is_zero() {
@@ -386,9 +426,20 @@ fn number(text: &str, ty: Type) -> std::result::Result<Decimal, String> {
     Ok(number)
 }
 
-/// `digits[.digits]` with at most 18 digits, as a decimal keeping its
-/// scale; `None` for anything else.
-fn plain_decimal(bytes: &[u8]) -> Option<Decimal> {
+/// A plain cell as a mantissa and scale: digits only for an integer,
+/// `digits[.digits]` (at most [`MAX_FIXED_SCALE`] after the point) for the
+/// other numbers.
+fn plain_number(bytes: &[u8], ty: Type) -> Option<(i64, u32)> {
+    if ty == Type::Integer {
+        return plain_integer(bytes).map(|whole| (whole, 0));
+    }
+    let (mantissa, scale) = plain_decimal(bytes)?;
+    (scale <= MAX_FIXED_SCALE).then_some((mantissa, scale))
+}
+
+/// `digits[.digits]` with at most 18 digits, as a mantissa and its scale;
+/// `None` for anything else.
+fn plain_decimal(bytes: &[u8]) -> Option<(i64, u32)> {
     if bytes.len() > 19 || !bytes.first().is_some_and(u8::is_ascii_digit) {
         return None;
     }
@@ -415,18 +466,19 @@ fn plain_decimal(bytes: &[u8]) -> Option<Decimal> {
     if digits == 0 || (point && scale == 0) {
         return None;
     }
-    Some(Decimal::new(mantissa, scale))
+    Some((mantissa, scale))
 }
 
 /// Up to 18 ASCII digits as a whole number; `None` for anything else.
-fn plain_integer(bytes: &[u8]) -> Option<Decimal> {
+fn plain_integer(bytes: &[u8]) -> Option<i64> {
     if bytes.is_empty() || bytes.len() > 18 || !bytes.iter().all(u8::is_ascii_digit) {
         return None;
     }
-    let whole = bytes
-        .iter()
-        .fold(0i64, |total, &byte| total * 10 + i64::from(byte - b'0'));
-    Some(Decimal::from(whole))
+    Some(
+        bytes
+            .iter()
+            .fold(0i64, |total, &byte| total * 10 + i64::from(byte - b'0')),
+    )
 }
 
 fn boolean(text: &str) -> std::result::Result<bool, String> {
@@ -562,7 +614,8 @@ mod tests {
             "3979337",
             "0.5",
         ] {
-            let plain = plain_decimal(text.as_bytes()).expect(text);
+            let (mantissa, scale) = plain_decimal(text.as_bytes()).expect(text);
+            let plain = Decimal::new(mantissa, scale);
             let general = Decimal::from_str(text).expect(text);
             assert_eq!((plain, plain.scale()), (general, general.scale()), "{text}");
         }
