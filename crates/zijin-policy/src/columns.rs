@@ -29,7 +29,7 @@
 //! Batches are independent: [`evaluate_frames`] runs many in parallel.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
 use rayon::prelude::*;
@@ -498,7 +498,7 @@ impl<'p> Program<'p> {
             n,
             messages: Vec::new(),
         };
-        let mut errors: FirstErrors<'p> = vec![None; n];
+        let mut errors: FirstErrors<'p> = BTreeMap::new();
         let mut derived: Vec<Vals<'static>> = Vec::with_capacity(self.derived.len());
         for (node, declared) in self.derived.iter().zip(&self.pack.derived) {
             let values = run.eval(node, &derived, &[]).into_owned();
@@ -546,11 +546,14 @@ impl<'p> Program<'p> {
                             Some(&status),
                         );
                     }
+                    let nums = values.nums();
                     Some(
                         (0..n)
                             .map(|row| {
                                 if status[row] != Status::Pass {
                                     Some(Decimal::ZERO)
+                                } else if let Some(nums) = nums {
+                                    (values.state(row) == St::Ok).then(|| nums.get(row))
                                 } else {
                                     values.cell(row).ok().and_then(|value| value.as_decimal())
                                 }
@@ -570,14 +573,16 @@ impl<'p> Program<'p> {
         let messages = run.messages;
         let errors = errors
             .into_iter()
-            .enumerate()
-            .map(|(row, error)| {
-                error.map(|(place, formula, message)| EvalError {
-                    enterprise: frame.ids[row].clone(),
-                    place,
-                    formula: formula.text.clone(),
-                    message: messages[message as usize].clone(),
-                })
+            .map(|(row, (place, formula, message))| {
+                (
+                    row,
+                    EvalError {
+                        enterprise: frame.ids[row].clone(),
+                        place,
+                        formula: formula.text.clone(),
+                        message: messages[message as usize].clone(),
+                    },
+                )
             })
             .collect();
         Results {
@@ -882,7 +887,8 @@ pub struct Results<'f> {
     /// Per derived variable: the type of its formula and the declared type.
     derived_types: Vec<(Type, Type)>,
     pub policies: Vec<PolicyColumns>,
-    errors: Vec<Option<EvalError>>,
+    /// By row, only the enterprises whose evaluation stopped.
+    errors: BTreeMap<usize, EvalError>,
 }
 
 impl Results<'_> {
@@ -900,7 +906,13 @@ impl Results<'_> {
 
     /// The error that stopped the evaluation of this enterprise, if any.
     pub fn error(&self, row: usize) -> Option<&EvalError> {
-        self.errors[row].as_ref()
+        self.errors.get(&row)
+    }
+
+    /// The first enterprise (in row order) whose evaluation stopped, with
+    /// its error.
+    pub fn first_error(&self) -> Option<(usize, &EvalError)> {
+        self.errors.iter().next().map(|(row, error)| (*row, error))
     }
 
     /// The value of derived variable `d` for enterprise `row` (`None` when
@@ -922,7 +934,7 @@ impl Results<'_> {
     /// Everything for one enterprise, as [`crate::eval::evaluate_outcome`]
     /// returns it.
     pub fn outcome(&self, row: usize) -> Result<Outcome, EvalError> {
-        if let Some(error) = &self.errors[row] {
+        if let Some(error) = self.errors.get(&row) {
             return Err(error.clone());
         }
         Ok(Outcome {
@@ -948,7 +960,8 @@ pub fn evaluate_frames<'f>(program: &Program<'_>, frames: &'f [Frame]) -> Vec<Re
     frames.par_iter().map(|frame| program.run(frame)).collect()
 }
 
-type FirstErrors<'p> = Vec<Option<(String, &'p Formula, u32)>>;
+/// The first error of each enterprise that has one, by row (few do).
+type FirstErrors<'p> = BTreeMap<usize, (String, &'p Formula, u32)>;
 
 /// Records, for each row of `st` in error, the first error of its
 /// enterprise (for an amount, only where the policy passed: the row engine
@@ -962,10 +975,11 @@ fn first_error<'p>(
 ) {
     for (row, state) in st.iter().enumerate() {
         if let St::Error(message) = state
-            && errors[row].is_none()
             && only.is_none_or(|statuses| statuses[row] == Status::Pass)
         {
-            errors[row] = Some((place(), formula, *message));
+            errors
+                .entry(row)
+                .or_insert_with(|| (place(), formula, *message));
         }
     }
 }
@@ -994,17 +1008,29 @@ fn combine_columns(combine: Combine, criteria: &[Vec<Status>], n: usize) -> Vec<
         Combine::All => (Status::Fail, Status::Pass),
         Combine::Any => (Status::Pass, Status::Fail),
     };
-    let mut status = vec![otherwise; n];
+    // Per row, whether any criterion was decisive, and whether any was
+    // unknown: byte loops the compiler vectorises.
+    let mut decided = vec![false; n];
+    let mut unknown = vec![false; n];
     for column in criteria {
-        for (row, each) in column.iter().enumerate() {
-            if *each == decisive {
-                status[row] = decisive;
-            } else if *each == Status::Unknown && status[row] != decisive {
-                status[row] = Status::Unknown;
-            }
+        for ((decided, unknown), each) in decided.iter_mut().zip(&mut unknown).zip(column) {
+            *decided |= *each == decisive;
+            *unknown |= *each == Status::Unknown;
         }
     }
-    status
+    decided
+        .iter()
+        .zip(&unknown)
+        .map(|(&decided, &unknown)| {
+            if decided {
+                decisive
+            } else if unknown {
+                Status::Unknown
+            } else {
+                otherwise
+            }
+        })
+        .collect()
 }
 
 // ---------------------------------------------------------------------------
@@ -1071,7 +1097,9 @@ impl<'a> Ints<'a> {
     fn into_data(taken: Result<Ints<'a>, Data<'a>>) -> Data<'a> {
         match taken {
             Ok(Ints::Column(values, scale)) => Data::Fixed(values, scale),
-            Ok(Ints::Const(mantissa, scale)) => Data::Const(Value::Decimal(Decimal::new(mantissa, scale))),
+            Ok(Ints::Const(mantissa, scale)) => {
+                Data::Const(Value::Decimal(Decimal::new(mantissa, scale)))
+            }
             Err(data) => data,
         }
     }
@@ -1765,6 +1793,29 @@ impl<'f> Run<'f> {
                         }
                         _ => None,
                     };
+                    // A ratio against the lower bounds at one scale.
+                    let ratio_lowers: Option<(Vec<Option<i64>>, Cross)> = match x {
+                        Nums::Ratio(num, den) => {
+                            let top = bands
+                                .iter()
+                                .filter_map(|band| band.lower.map(|lower| lower.scale()))
+                                .max()
+                                .unwrap_or(0)
+                                .min(MAX_FIXED_SCALE + 1);
+                            let lowers = bands
+                                .iter()
+                                .map(|band| match band.lower {
+                                    None => Some(None),
+                                    Some(lower) => {
+                                        let (mantissa, s) = to_fixed(lower)?;
+                                        mantissa.checked_mul(ten(top.checked_sub(s)?)).map(Some)
+                                    }
+                                })
+                                .collect::<Option<Vec<_>>>();
+                            lowers.zip(Cross::new(num.scale, den.scale, top))
+                        }
+                        _ => None,
+                    };
                     let mut st = base.st.as_ref().map(|st| st.to_vec());
                     let mut indices: Vec<u32> = Vec::with_capacity(n);
                     for row in 0..n {
@@ -1782,24 +1833,54 @@ impl<'f> Run<'f> {
                                 })
                             }
                             (Nums::Ratio(num, den), _) => {
-                                let inside = |band: &Band| match band.lower {
-                                    None => true,
-                                    Some(lower) => {
-                                        let ordering = ratio_cmp(
-                                            num,
-                                            den,
-                                            row,
-                                            lower.mantissa(),
-                                            lower.scale(),
-                                        );
+                                let exact = ratio_lowers.as_ref().and_then(|(lowers, cross)| {
+                                    let (p, q) = (num.ints.get(row), den.ints.get(row));
+                                    let inside = |side: std::cmp::Ordering| {
                                         if scale.lower_inclusive {
-                                            ordering.is_ge()
+                                            side.is_ge()
                                         } else {
-                                            ordering.is_gt()
+                                            side.is_gt()
+                                        }
+                                    };
+                                    if q == 0 {
+                                        return Some(lowers.iter().rposition(|lower| {
+                                            lower.is_none_or(|lower| inside(0.cmp(&lower)))
+                                        }));
+                                    }
+                                    let (lhs, q) = cross.sides(p, q)?;
+                                    for (index, lower) in lowers.iter().enumerate().rev() {
+                                        let holds = match lower {
+                                            None => true,
+                                            Some(lower) => inside(lhs.cmp(&cross.rhs(*lower, q)?)),
+                                        };
+                                        if holds {
+                                            return Some(Some(index));
                                         }
                                     }
-                                };
-                                bands.iter().rposition(inside)
+                                    Some(None)
+                                });
+                                if let Some(index) = exact {
+                                    index
+                                } else {
+                                    let inside = |band: &Band| match band.lower {
+                                        None => true,
+                                        Some(lower) => {
+                                            let ordering = ratio_cmp(
+                                                num,
+                                                den,
+                                                row,
+                                                lower.mantissa(),
+                                                lower.scale(),
+                                            );
+                                            if scale.lower_inclusive {
+                                                ordering.is_ge()
+                                            } else {
+                                                ordering.is_gt()
+                                            }
+                                        }
+                                    };
+                                    bands.iter().rposition(inside)
+                                }
                             }
                             _ => scale.band(bands, x.get(row)).map(|choice| choice.index),
                         };
@@ -2033,18 +2114,27 @@ impl<'f> Run<'f> {
         // A ratio against a number: cross-multiplied, divided only where
         // the integers could not tell.
         let ratio_against = match (&left.data, &right.data) {
-            (Data::Ratio(ratio), _) => right.nums().map(|other| (ratio, other, false)),
-            (_, Data::Ratio(ratio)) => left.nums().map(|other| (ratio, other, true)),
+            (Data::Ratio(ratio), _) => right
+                .nums()
+                .map(|other| (ratio, other, right.fixed(), false)),
+            (_, Data::Ratio(ratio)) => left.nums().map(|other| (ratio, other, left.fixed(), true)),
             _ => None,
         };
-        if let Some((ratio, other, reversed)) = ratio_against
+        if let Some((ratio, other, fixed, reversed)) = ratio_against
             && !matches!(other, Nums::Ratio(..))
         {
             let (num, den) = (ratio.0.view(), ratio.1.view());
+            let cross =
+                fixed.and_then(|fx| Cross::new(num.scale, den.scale, fx.scale).map(|c| (c, fx)));
             let values = (0..n)
                 .map(|row| {
-                    let (c, sc) = parts(other, row);
-                    let ordering = ratio_cmp(num, den, row, c, sc);
+                    let exact = cross.and_then(|(cross, fx)| {
+                        cross.cmp(num.ints.get(row), den.ints.get(row), fx.ints.get(row))
+                    });
+                    let ordering = exact.unwrap_or_else(|| {
+                        let (c, sc) = parts(other, row);
+                        ratio_cmp(num, den, row, c, sc)
+                    });
                     holds(if reversed {
                         ordering.reverse()
                     } else {
@@ -2199,7 +2289,10 @@ fn fixed_window<'s>(
         };
         let k = ten(scale - s);
         for row in 0..n {
-            if missing.as_ref().is_some_and(|missing| missing[row] != St::Ok) {
+            if missing
+                .as_ref()
+                .is_some_and(|missing| missing[row] != St::Ok)
+            {
                 st.get_or_insert_with(|| vec![St::Ok; n])[row] = St::Missing;
                 continue;
             }
@@ -2278,17 +2371,22 @@ fn fixed_min_max<'s>(min: bool, ty: Type, values: &[Vals<'_>], n: usize) -> Opti
 /// `left / right` left undivided, when both are fixed (and not both
 /// constants, which the decimal path folds once); else the operands back.
 #[allow(clippy::type_complexity)]
-fn ratio<'s>(
-    left: Vals<'s>,
-    right: Vals<'s>,
-    n: usize,
-) -> Result<Vals<'s>, (Vals<'s>, Vals<'s>)> {
+fn ratio<'s>(left: Vals<'s>, right: Vals<'s>, n: usize) -> Result<Vals<'s>, (Vals<'s>, Vals<'s>)> {
     let both_const = matches!((&left.data, &right.data), (Data::Const(_), Data::Const(_)));
     if both_const || left.fixed().is_none() || right.fixed().is_none() {
         return Err((left, right));
     }
     let st = merge_states(&left, &right, n);
-    let (Vals { data: l, st: left_st }, Vals { data: r, st: right_st }) = (left, right);
+    let (
+        Vals {
+            data: l,
+            st: left_st,
+        },
+        Vals {
+            data: r,
+            st: right_st,
+        },
+    ) = (left, right);
     match (Ints::from_data(l), Ints::from_data(r)) {
         (Ok(num), Ok(den)) => Ok(Vals {
             data: Data::Ratio(Box::new((num, den))),
@@ -2378,6 +2476,70 @@ fn fixed_arithmetic<'s>(
     })
 }
 
+/// Cross-multiplication of ratios `p/q` (scales `sp`, `sq`) against
+/// numbers `c` of one scale `sc`, with the powers of ten computed once:
+/// `sign(q)·p·10^(sq+sc)` against `c·|q|·10^sp`, in products of two 64-bit
+/// integers (which cannot overflow 128 bits) wherever the scales allow.
+/// Gives up (`None`) where [`ratio_cmp`] would divide.
+#[derive(Clone, Copy)]
+struct Cross {
+    /// 10^(sq+sc), 10^(sp+sc), 10^sp.
+    lhs: i64,
+    guard: i64,
+    rhs: i64,
+}
+
+/// Where an exact comparison stops being the decimal one (see
+/// [`ratio_cmp`]).
+const RATIO_LIMIT: u128 = 100_000_000_000_000_000_000_000_000; // 10^26
+
+impl Cross {
+    fn new(sp: u32, sq: u32, sc: u32) -> Option<Cross> {
+        (sq + sc <= 18 && sp + sc <= 18).then(|| Cross {
+            lhs: ten(sq + sc),
+            guard: ten(sp + sc),
+            rhs: ten(sp),
+        })
+    }
+
+    /// The left side for `p/q` (`q` not 0) and `|q|`.
+    #[inline]
+    fn sides(self, p: i64, q: i64) -> Option<(i128, i128)> {
+        let mut lhs = i128::from(p) * i128::from(self.lhs);
+        if q < 0 {
+            lhs = -lhs;
+        }
+        let q = i128::from(q).abs();
+        if lhs.unsigned_abs() >= RATIO_LIMIT
+            || (q * i128::from(self.guard)).unsigned_abs() >= RATIO_LIMIT
+        {
+            return None;
+        }
+        Some((lhs, q))
+    }
+
+    /// The right side for `c` and `|q|`.
+    #[inline]
+    fn rhs(self, c: i64, q: i128) -> Option<i128> {
+        let product = i128::from(c) * q;
+        if self.rhs == 1 {
+            Some(product)
+        } else {
+            product.checked_mul(i128::from(self.rhs))
+        }
+    }
+
+    /// `p/q` (0 where `q` is 0) against `c`.
+    #[inline]
+    fn cmp(self, p: i64, q: i64, c: i64) -> Option<std::cmp::Ordering> {
+        if q == 0 {
+            return Some(0.cmp(&c));
+        }
+        let (lhs, q) = self.sides(p, q)?;
+        Some(lhs.cmp(&self.rhs(c, q)?))
+    }
+}
+
 /// Row `row` of `num / den` (0 where `den` is 0) against `c`, by
 /// cross-multiplying in 128-bit integers: `p/q` against `c` is
 /// `sign(q)·p·10^(sq+sc)` against `c·|q|·10^sp`. That is exact, and it is
@@ -2387,15 +2549,15 @@ fn fixed_arithmetic<'s>(
 /// Beyond that (or on overflow) the row is divided as the row engine does.
 #[inline]
 fn ratio_cmp(num: Fx<'_>, den: Fx<'_>, row: usize, c: i128, sc: u32) -> std::cmp::Ordering {
-    const LIMIT: u128 = 100_000_000_000_000_000_000_000_000; // 10^26
+    const LIMIT: u128 = RATIO_LIMIT;
     let (p, q) = (num.ints.get(row), den.ints.get(row));
     if q == 0 {
         return 0.cmp(&c);
     }
     let exact = || -> Option<std::cmp::Ordering> {
         let (sp, sq) = (num.scale, den.scale);
-        let lhs = (i128::from(p) * i128::from(q.signum()))
-            .checked_mul(10i128.checked_pow(sq + sc)?)?;
+        let lhs =
+            (i128::from(p) * i128::from(q.signum())).checked_mul(10i128.checked_pow(sq + sc)?)?;
         let q = i128::from(q).abs();
         if lhs.unsigned_abs() >= LIMIT
             || q.checked_mul(10i128.checked_pow(sp + sc)?)?.unsigned_abs() >= LIMIT

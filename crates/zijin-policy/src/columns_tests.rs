@@ -364,7 +364,10 @@ impl Draws {
     fn fixed_money(&mut self, scale: u32) -> Decimal {
         match self.below(20) {
             0 => Decimal::new(0, scale),
-            1 => Decimal::new(i64::try_from(self.below(1 << 62)).unwrap() + (1 << 62), scale),
+            1 => Decimal::new(
+                i64::try_from(self.below(1 << 62)).unwrap() + (1 << 62),
+                scale,
+            ),
             2 => Decimal::new(-i64::try_from(self.below(1_000_000)).unwrap(), scale),
             3 => Decimal::new(i64::try_from(self.below(1_000)).unwrap(), scale),
             _ => Decimal::new(i64::try_from(self.below(1_000_000_000_000)).unwrap(), scale),

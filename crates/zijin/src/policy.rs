@@ -323,11 +323,7 @@ fn evaluate_file<T: Send>(
             let results: Vec<Results<'_>> =
                 programs.iter().map(|program| program.run(&frame)).collect();
             for results in &results {
-                if let Some(row) = (0..results.len()).find(|&row| results.error(row).is_some()) {
-                    let error = results
-                        .error(row)
-                        .map(ToString::to_string)
-                        .unwrap_or_default();
+                if let Some((row, error)) = results.first_error() {
                     bail!("{}:{}: {error}", input.file, input.line_of(&lines, row));
                 }
             }
@@ -639,10 +635,10 @@ fn run_batch(
                 let evaluated = clock.elapsed();
                 let mut text = Vec::with_capacity(frame.len() * 64);
                 let mut counts = Counts::new(&pack);
+                if let Some((row, error)) = results.first_error() {
+                    bail!("{}:{}: {error}", input.file, input.line_of(&lines, row));
+                }
                 for row in 0..results.len() {
-                    if let Some(error) = results.error(row) {
-                        bail!("{}:{}: {error}", input.file, input.line_of(&lines, row));
-                    }
                     write_row(&mut text, &pack, &whats, &results, row);
                     counts.add(&results, row);
                 }
