@@ -931,6 +931,20 @@ impl Results<'_> {
         })
     }
 
+    /// The value of derived variable `d` for enterprise `row` as a mantissa
+    /// and scale, when the column is fixed-point (`Some(None)`: data was
+    /// missing); `None` when it is not (read it with [`Results::derived`]).
+    /// The value equals [`Results::derived`]'s; writers use this to format
+    /// numbers without building values.
+    pub fn derived_fixed(&self, d: usize, row: usize) -> Option<Option<(i64, u32)>> {
+        let values = &self.derived[d];
+        let fixed = match &values.data {
+            Data::Fixed(..) => values.fixed()?,
+            _ => return None,
+        };
+        Some((values.state(row) == St::Ok).then(|| (fixed.ints.get(row), fixed.scale)))
+    }
+
     /// Everything for one enterprise, as [`crate::eval::evaluate_outcome`]
     /// returns it.
     pub fn outcome(&self, row: usize) -> Result<Outcome, EvalError> {

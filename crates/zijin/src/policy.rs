@@ -22,7 +22,7 @@ use zijin_policy::pack::Pack;
 use zijin_policy::reform::Override;
 
 use crate::cli::PolicyCommand;
-use crate::policy_csv::{Input, What, write_row};
+use crate::policy_csv::{Input, RowWriter, What};
 
 /// Runs a policy command.
 pub fn run(command: &PolicyCommand) -> Result<()> {
@@ -638,8 +638,9 @@ fn run_batch(
                 if let Some((row, error)) = results.first_error() {
                     bail!("{}:{}: {error}", input.file, input.line_of(&lines, row));
                 }
+                let writer = RowWriter::new(&pack, &whats, &results);
                 for row in 0..results.len() {
-                    write_row(&mut text, &pack, &whats, &results, row);
+                    writer.write(&mut text, row);
                     counts.add(&results, row);
                 }
                 counts.phases = [parsed, evaluated - parsed, clock.elapsed() - evaluated];

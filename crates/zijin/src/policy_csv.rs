@@ -162,13 +162,18 @@ impl Input {
 
     /// The records of one piece as a frame, with where each row is.
     pub fn frame(&self, piece: &Range<usize>) -> Result<(Frame, Lines)> {
+        let bytes = &self.bytes[piece.clone()];
+        if self.plain
+            && let Some(rows) = self.scan(bytes)
+        {
+            return self.finish(rows, piece);
+        }
         let mut rows = Rows {
             ids: Vec::new(),
             lines: Vec::new(),
             builders: self.fields.iter().map(|f| Builder::new(f.ty)).collect(),
         };
         let mut cells: Vec<&[u8]> = Vec::with_capacity(self.header.len());
-        let bytes = &self.bytes[piece.clone()];
         if self.plain {
             // No quotes anywhere: a line is a record, a comma ends a field.
             for (index, line) in bytes.split(|&byte| byte == b'\n').enumerate() {
@@ -202,6 +207,111 @@ impl Input {
                 self.row(piece.start, local, &cells, &mut rows)?;
             }
         }
+        self.finish(rows, piece)
+    }
+
+    /// The records of a plain piece in one pass over its bytes, each number
+    /// read as it is scanned. `None` at anything unusual (a record whose
+    /// field count is not the header's, a cell that does not parse): the
+    /// piece is then read line by line, which says what is wrong where.
+    fn scan(&self, bytes: &[u8]) -> Option<Rows> {
+        // What each column of the header feeds: the id (`None`) or a field.
+        let slots: Vec<Option<(usize, Type)>> = (0..self.header.len())
+            .map(|column| {
+                self.fields
+                    .iter()
+                    .position(|field| field.index == column)
+                    .map(|k| (k, self.fields[k].ty))
+            })
+            .collect();
+        let last = slots.len() - 1;
+        // About 100 bytes a record: room without reallocating, mostly.
+        let estimate = bytes.len() / 100 + 16;
+        let mut rows = Rows {
+            ids: Vec::with_capacity(estimate),
+            lines: Vec::with_capacity(estimate),
+            builders: self
+                .fields
+                .iter()
+                .map(|f| Builder::with_capacity(f.ty, estimate))
+                .collect(),
+        };
+        let end = bytes.len();
+        let mut pos = 0;
+        let mut line = 0u64;
+        while pos < end {
+            line += 1;
+            // A blank line (the line reader skips it too).
+            match bytes[pos] {
+                b'\n' => {
+                    pos += 1;
+                    continue;
+                }
+                b'\r' if bytes.get(pos + 1).is_none_or(|&next| next == b'\n') => {
+                    pos += 2;
+                    continue;
+                }
+                _ => {}
+            }
+            for (column, slot) in slots.iter().enumerate() {
+                let number = match slot {
+                    Some((k, ty))
+                        if *ty != Type::Bool && *ty != Type::Date && *ty != Type::Text =>
+                    {
+                        scan_number(bytes, pos, *ty).filter(|(mantissa, scale, _)| {
+                            rows.builders[*k].push_fixed(*mantissa, *scale)
+                        })
+                    }
+                    _ => None,
+                };
+                if let Some((_, _, stop)) = number {
+                    pos = stop;
+                } else {
+                    let stop = bytes[pos..]
+                        .iter()
+                        .position(|&byte| byte == b',' || byte == b'\n')
+                        .map_or(end, |offset| pos + offset);
+                    let mut cell = &bytes[pos..stop];
+                    if column == last {
+                        cell = cell.strip_suffix(b"\r").unwrap_or(cell);
+                    }
+                    match slot {
+                        None => {
+                            let id = std::str::from_utf8(cell).ok()?.trim();
+                            if id.is_empty() {
+                                return None;
+                            }
+                            rows.ids.push(id.to_owned());
+                        }
+                        Some((k, ty)) => rows.builders[*k].push(cell, *ty).ok()?,
+                    }
+                    pos = stop;
+                }
+                // The separator: a comma between fields, a line end after
+                // the last.
+                if column < last {
+                    if bytes.get(pos) != Some(&b',') {
+                        return None;
+                    }
+                    pos += 1;
+                } else {
+                    if bytes.get(pos) == Some(&b'\r') {
+                        pos += 1;
+                    }
+                    match bytes.get(pos) {
+                        None => {}
+                        Some(b'\n') => pos += 1,
+                        Some(_) => return None,
+                    }
+                }
+            }
+            rows.lines.push(line);
+        }
+        Some(rows)
+    }
+
+    /// The frame of the rows read from `piece`.
+    fn finish(&self, rows: Rows, piece: &Range<usize>) -> Result<(Frame, Lines)> {
         let Rows {
             ids,
             lines,
@@ -322,15 +432,34 @@ enum Data {
 
 impl Builder {
     fn new(ty: Type) -> Builder {
+        Builder::with_capacity(ty, 0)
+    }
+
+    fn with_capacity(ty: Type, capacity: usize) -> Builder {
         let data = match ty {
-            Type::Bool => Data::Other(ColumnData::Bool(Vec::new())),
-            Type::Date => Data::Other(ColumnData::Date(Vec::new())),
-            Type::Text => Data::Other(ColumnData::Text(Vec::new())),
-            _ => Data::Fixed(Vec::new(), None),
+            Type::Bool => Data::Other(ColumnData::Bool(Vec::with_capacity(capacity))),
+            Type::Date => Data::Other(ColumnData::Date(Vec::with_capacity(capacity))),
+            Type::Text => Data::Other(ColumnData::Text(Vec::with_capacity(capacity))),
+            _ => Data::Fixed(Vec::with_capacity(capacity), None),
         };
         Builder {
             data,
-            present: Vec::new(),
+            present: Vec::with_capacity(capacity),
+        }
+    }
+
+    /// Appends a number already read as a mantissa and scale, if the column
+    /// is still fixed at that scale; false (nothing appended) otherwise.
+    #[inline]
+    fn push_fixed(&mut self, mantissa: i64, s: u32) -> bool {
+        match &mut self.data {
+            Data::Fixed(values, scale) if scale.is_none_or(|scale| scale == s) => {
+                *scale = Some(s);
+                values.push(mantissa);
+                self.present.push(true);
+                true
+            }
+            _ => false,
         }
     }
 
@@ -424,6 +553,32 @@ fn number(text: &str, ty: Type) -> std::result::Result<Decimal, String> {
         return Err("is negative: an amount of money must be 0 or more".to_owned());
     }
     Ok(number)
+}
+
+/// A plain number starting at `pos`, read up to the end of its cell (a
+/// comma, a line end or the end of the bytes): its mantissa, scale and
+/// where it stops. The same numbers as [`plain_number`]; `None` for
+/// anything else (an empty cell, a sign, a space, too many digits).
+#[inline]
+fn scan_number(bytes: &[u8], pos: usize, ty: Type) -> Option<(i64, u32, usize)> {
+    let (whole, digits) = atoi_simd::parse_prefix_pos::<u64, false>(&bytes[pos..]).ok()?;
+    let mut at = pos + digits;
+    let (mut mantissa, mut scale, mut count) = (whole, 0u32, digits);
+    if ty != Type::Integer && bytes.get(at) == Some(&b'.') {
+        let (fraction, places) =
+            atoi_simd::parse_prefix_pos::<u64, false>(&bytes[at + 1..]).ok()?;
+        scale = u32::try_from(places).ok()?;
+        count += places;
+        if count > 18 || scale > MAX_FIXED_SCALE {
+            return None;
+        }
+        mantissa = mantissa * 10u64.pow(scale) + fraction;
+        at += 1 + places;
+    }
+    if count > 18 || !matches!(bytes.get(at), None | Some(b',' | b'\n' | b'\r')) {
+        return None;
+    }
+    Some((i64::try_from(mantissa).ok()?, scale, at))
 }
 
 /// A plain cell as a mantissa and scale: digits only for an integer,
@@ -520,50 +675,95 @@ pub enum What {
     Derived(usize),
 }
 
-/// Appends the result row `row` (with its newline) to `out`.
-pub fn write_row(
-    out: &mut Vec<u8>,
-    pack: &Pack,
-    columns: &[&What],
-    results: &Results<'_>,
-    row: usize,
-) {
-    for (i, what) in columns.iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
-        match what {
-            What::Id => push_text(out, results.id(row)),
-            What::Eligible(p) => out.push(flag(results.policies[*p].status[row] == Status::Pass)),
-            What::Amount(p) => {
-                if let Some(amount) = results.policies[*p]
-                    .amount
-                    .as_ref()
-                    .and_then(|amounts| amounts[row])
-                {
-                    push_money(out, amount);
-                }
+/// The result columns of one frame's results, resolved once: each cell of
+/// a row is then a read from a slice and a few bytes appended.
+pub struct RowWriter<'r> {
+    results: &'r Results<'r>,
+    cells: Vec<Cell<'r>>,
+}
+
+enum Cell<'r> {
+    Id,
+    Eligible(&'r [Status]),
+    Amount(&'r [Option<Decimal>]),
+    Criterion(&'r [Status]),
+    /// A derived variable and its declared type.
+    Derived(usize, Type),
+    Empty,
+}
+
+impl<'r> RowWriter<'r> {
+    pub fn new(pack: &Pack, columns: &[&What], results: &'r Results<'r>) -> RowWriter<'r> {
+        let cells = columns
+            .iter()
+            .map(|what| match what {
+                What::Id => Cell::Id,
+                What::Eligible(p) => Cell::Eligible(&results.policies[*p].status),
+                What::Amount(p) => match &results.policies[*p].amount {
+                    Some(amounts) => Cell::Amount(amounts),
+                    None => Cell::Empty,
+                },
+                What::Criterion(p, c) => Cell::Criterion(&results.policies[*p].criteria[*c]),
+                What::Derived(d) => Cell::Derived(*d, pack.derived[*d].ty),
+            })
+            .collect();
+        RowWriter { results, cells }
+    }
+
+    /// Appends the result row `row` (with its newline) to `out`.
+    pub fn write(&self, out: &mut Vec<u8>, row: usize) {
+        for (i, cell) in self.cells.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
             }
-            What::Criterion(p, c) => match results.policies[*p].criteria[*c][row] {
-                Status::Pass => out.push(b'1'),
-                Status::Fail => out.push(b'0'),
-                Status::Unknown => {}
-            },
-            What::Derived(d) => {
-                if let Some(value) = results.derived(*d, row) {
-                    match value {
-                        Value::Bool(value) => out.push(flag(value)),
-                        Value::Decimal(number) if pack.derived[*d].ty == Type::Money => {
-                            push_money(out, number)
-                        }
-                        Value::Text(text) => push_text(out, &text),
-                        other => out.extend_from_slice(other.to_string().as_bytes()),
+            match cell {
+                Cell::Id => push_text(out, self.results.id(row)),
+                Cell::Eligible(status) => out.push(flag(status[row] == Status::Pass)),
+                Cell::Amount(amounts) => {
+                    if let Some(amount) = amounts[row] {
+                        push_money(out, amount);
                     }
                 }
+                Cell::Criterion(status) => match status[row] {
+                    Status::Pass => out.push(b'1'),
+                    Status::Fail => out.push(b'0'),
+                    Status::Unknown => {}
+                },
+                Cell::Derived(d, ty) => match self.results.derived_fixed(*d, row) {
+                    Some(None) => {}
+                    Some(Some((mantissa, 0))) if *ty != Type::Money => {
+                        out.extend_from_slice(itoa::Buffer::new().format(mantissa).as_bytes())
+                    }
+                    Some(Some((mantissa, scale))) => {
+                        push_number(out, Decimal::new(mantissa, scale), *ty)
+                    }
+                    None => {
+                        if let Some(value) = self.results.derived(*d, row) {
+                            match value {
+                                Value::Bool(value) => out.push(flag(value)),
+                                Value::Decimal(number) => push_number(out, number, *ty),
+                                Value::Text(text) => push_text(out, &text),
+                                other => out.extend_from_slice(other.to_string().as_bytes()),
+                            }
+                        }
+                    }
+                },
+                Cell::Empty => {}
             }
         }
+        out.push(b'\n');
     }
-    out.push(b'\n');
+}
+
+/// A number as the results write it: money to the fen, anything else
+/// without trailing zeros (the engine may hold 1.50 where the row engine
+/// holds 1.5; both are written 1.5).
+fn push_number(out: &mut Vec<u8>, number: Decimal, ty: Type) {
+    if ty == Type::Money {
+        push_money(out, number);
+    } else {
+        out.extend_from_slice(number.normalize().to_string().as_bytes());
+    }
 }
 
 fn flag(value: bool) -> u8 {
@@ -583,13 +783,17 @@ fn push_text(out: &mut Vec<u8>, text: &str) {
 /// An amount to the fen, halves away from zero, as `format!("{:.2}")` of
 /// the rounded amount writes it.
 pub fn push_money(out: &mut Vec<u8>, amount: Decimal) {
-    let rounded = amount.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+    let rounded = if amount.scale() <= 2 {
+        amount
+    } else {
+        amount.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
+    };
     let mantissa = rounded.mantissa();
     let scale = rounded.scale();
     if mantissa >= 0 && scale <= 2 && !rounded.is_sign_negative() {
         let fen = mantissa * 10i128.pow(2 - scale);
         let (yuan, fen) = (fen / 100, fen % 100);
-        out.extend_from_slice(yuan.to_string().as_bytes());
+        out.extend_from_slice(itoa::Buffer::new().format(yuan).as_bytes());
         out.push(b'.');
         out.push(b'0' + u8::try_from(fen / 10).unwrap_or(0));
         out.push(b'0' + u8::try_from(fen % 10).unwrap_or(0));
