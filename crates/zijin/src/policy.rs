@@ -22,7 +22,7 @@ use zijin_policy::pack::Pack;
 use zijin_policy::reform::Override;
 
 use crate::cli::PolicyCommand;
-use crate::policy_csv::{Input, RowWriter, What};
+use crate::policy_csv::{Chunk, Input, Lines, RowWriter, What};
 
 /// Runs a policy command.
 pub fn run(command: &PolicyCommand) -> Result<()> {
@@ -618,52 +618,40 @@ fn run_batch(
     };
     let options = Options::period(period);
     let program = Program::compile(&pack, &options).map_err(|error| anyhow!("{error}"))?;
-    let input = Input::read(&pack, input)?;
-    let read = started.elapsed();
     let whats: Vec<&What> = columns.iter().map(|column| &column.what).collect();
+    let names: Vec<&str> = columns.iter().map(|column| column.name.as_str()).collect();
+    let batch = Batch {
+        pack: &pack,
+        program: &program,
+        whats: &whats,
+    };
 
     let staging = staging_path(out);
     let result = (|| -> Result<Counts> {
-        let pieces = input.pieces();
-        let outputs = pieces
-            .par_iter()
-            .map(|piece| {
-                let clock = Instant::now();
-                let (frame, lines) = input.frame(piece)?;
-                let parsed = clock.elapsed();
-                let results = program.run(&frame);
-                let evaluated = clock.elapsed();
-                let mut text = Vec::with_capacity(frame.len() * 64);
-                let mut counts = Counts::new(&pack);
-                if let Some((row, error)) = results.first_error() {
-                    bail!("{}:{}: {error}", input.file, input.line_of(&lines, row));
-                }
-                let writer = RowWriter::new(&pack, &whats, &results);
-                for row in 0..results.len() {
-                    writer.write(&mut text, row);
-                    counts.add(&results, row);
-                }
-                counts.phases = [parsed, evaluated - parsed, clock.elapsed() - evaluated];
-                Ok((text, counts))
-            })
-            .collect::<Result<Vec<_>>>()?;
-        let computed = started.elapsed();
-        let file = File::create(&staging)
-            .with_context(|| format!("cannot create {}", staging.display()))?;
-        let mut writer = BufWriter::with_capacity(1 << 20, file);
-        let names: Vec<&str> = columns.iter().map(|column| column.name.as_str()).collect();
-        writeln!(writer, "{}", names.join(","))?;
-        let mut counts = Counts::new(&pack);
-        for (text, piece_counts) in outputs {
-            writer.write_all(&text)?;
-            counts.merge(piece_counts);
-        }
+        let create = || -> Result<BufWriter<File>> {
+            let file = File::create(&staging)
+                .with_context(|| format!("cannot create {}", staging.display()))?;
+            let mut writer = BufWriter::with_capacity(1 << 20, file);
+            writeln!(writer, "{}", names.join(","))?;
+            Ok(writer)
+        };
+        let mut writer = create()?;
+        let header = Input::open(&pack, input)?;
+        let counts = match batch.stream(&header, &mut writer)? {
+            Some(counts) => counts,
+            None => {
+                // A quoted field: records may span lines, so the file is
+                // read whole and cut where the csv reader says.
+                let whole = Input::read(&pack, input)?;
+                writer = create()?;
+                batch.whole(&whole, &mut writer)?
+            }
+        };
         writer.flush()?;
         writer
             .into_inner()
             .map_err(|error| anyhow!("{error}"))?
             .sync_all()?;
-        counts.write = started.elapsed() - computed;
         Ok(counts)
     })();
     let counts = match result {
@@ -697,17 +685,215 @@ fn run_batch(
         }
     }
     println!(
-        "用时 wall time {:.3} s: read {:.3} s; parse {:.3} s, evaluate {:.3} s, format {:.3} s (CPU time summed over {} pieces on {} threads); write {:.3} s",
+        "用时 wall time {:.3} s: parse {:.3} s, evaluate {:.3} s, format {:.3} s (CPU time summed over {} pieces on {} threads, the file read and written alongside)",
         started.elapsed().as_secs_f64(),
-        read.as_secs_f64(),
         counts.phases[0].as_secs_f64(),
         counts.phases[1].as_secs_f64(),
         counts.phases[2].as_secs_f64(),
         counts.pieces,
-        rayon::current_num_threads(),
-        counts.write.as_secs_f64()
+        counts.threads,
     );
     Ok(())
+}
+
+/// A batch run: the pack, its compiled program and the result columns.
+struct Batch<'a> {
+    pack: &'a Pack,
+    program: &'a Program<'a>,
+    whats: &'a [&'a What],
+}
+
+impl Batch<'_> {
+    /// One piece: its frame, evaluated, as result lines (appended to
+    /// `text`) and counts; `None` when the piece must be read otherwise
+    /// (see [`Input::chunk_frame`]). The first error of an enterprise
+    /// stops the piece, with its line.
+    fn piece(
+        &self,
+        input: &Input,
+        parse: impl FnOnce() -> Result<Option<(Frame, Lines)>>,
+        mut text: Vec<u8>,
+    ) -> Result<Option<(Vec<u8>, Counts)>> {
+        let clock = Instant::now();
+        let Some((frame, lines)) = parse()? else {
+            return Ok(None);
+        };
+        let parsed = clock.elapsed();
+        let results = self.program.run(&frame);
+        let evaluated = clock.elapsed();
+        if let Some((row, error)) = results.first_error() {
+            bail!("{}:{}: {error}", input.file, input.line_of(&lines, row));
+        }
+        text.reserve(frame.len() * 64);
+        let mut counts = Counts::new(self.pack);
+        let writer = RowWriter::new(self.pack, self.whats, &results);
+        for row in 0..results.len() {
+            writer.write(&mut text, row);
+            counts.add(&results, row);
+        }
+        counts.phases = [parsed, evaluated - parsed, clock.elapsed() - evaluated];
+        Ok(Some((text, counts)))
+    }
+
+    /// The file streamed piece by piece: one thread reads, every core
+    /// parses, evaluates and formats a piece, and the pieces' lines are
+    /// written in the file's order as soon as the ones before them are.
+    /// Buffers go round (read → parsed → reused; formatted → written →
+    /// reused), so memory stays a few pieces. `None` when a piece holds a
+    /// quote; the first error in the file's order otherwise.
+    fn stream(&self, input: &Input, out: &mut (impl Write + Send)) -> Result<Option<Counts>> {
+        use std::sync::Mutex;
+        use std::sync::atomic::{AtomicBool, Ordering};
+
+        let workers = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+        let (send, receive) = std::sync::mpsc::sync_channel::<Chunk>(workers * 2);
+        let (give_back, take_back) = std::sync::mpsc::channel::<Vec<u8>>();
+        let receive = Mutex::new(receive);
+        let stop = AtomicBool::new(false);
+        let ordered = Mutex::new(InOrder {
+            next: 0,
+            pending: BTreeMap::new(),
+            out,
+            counts: Counts::new(self.pack),
+            end: None,
+            spare: Vec::new(),
+        });
+        let read = std::thread::scope(|scope| {
+            let reader = {
+                let stop = &stop;
+                // Moved in: when the reader ends, the channel closes and the
+                // workers finish what was sent.
+                scope.spawn(move || {
+                    input.stream(
+                        || take_back.try_recv().unwrap_or_default(),
+                        |chunk| !stop.load(Ordering::Relaxed) && send.send(chunk).is_ok(),
+                    )
+                })
+            };
+            for _ in 0..workers {
+                let (receive, stop, ordered, give_back) =
+                    (&receive, &stop, &ordered, give_back.clone());
+                scope.spawn(move || {
+                    let mut text = Vec::new();
+                    loop {
+                        let next = match receive.lock() {
+                            Ok(receive) => receive.recv(),
+                            Err(_) => break,
+                        };
+                        let Ok(chunk) = next else {
+                            break;
+                        };
+                        let index = chunk.index;
+                        let done = if stop.load(Ordering::Relaxed) {
+                            Piece::Skipped
+                        } else {
+                            match self.piece(input, || input.chunk_frame(&chunk), text) {
+                                Ok(Some(done)) => Piece::Done(Ok(done)),
+                                Ok(None) => Piece::Quoted,
+                                Err(error) => Piece::Done(Err(error)),
+                            }
+                        };
+                        // The reader's buffer back; a written buffer for
+                        // the next piece's lines.
+                        let _ = give_back.send(chunk.bytes);
+                        let Ok(mut ordered) = ordered.lock() else {
+                            break;
+                        };
+                        if ordered.deposit(index, done) {
+                            stop.store(true, Ordering::Relaxed);
+                        }
+                        text = ordered.spare.pop().unwrap_or_default();
+                    }
+                });
+            }
+            reader.join()
+        });
+        let InOrder { counts, end, .. } = ordered
+            .into_inner()
+            .map_err(|_| anyhow!("a worker stopped"))?;
+        match end {
+            Some(End::Quoted) => return Ok(None),
+            Some(End::Failed(error)) => return Err(error),
+            None => {}
+        }
+        read.map_err(|_| anyhow!("the reader stopped"))??;
+        let mut counts = counts;
+        counts.threads = workers;
+        Ok(Some(counts))
+    }
+
+    /// The file read whole and cut into pieces, in parallel (a file with
+    /// quoted fields).
+    fn whole(&self, input: &Input, out: &mut impl Write) -> Result<Counts> {
+        let outputs = input
+            .pieces()
+            .par_iter()
+            .map(|piece| {
+                self.piece(input, || input.frame(piece).map(Some), Vec::new())?
+                    .ok_or_else(|| anyhow!("{}: cannot cut the file into records", input.file))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let mut counts = Counts::new(self.pack);
+        for (text, piece_counts) in outputs {
+            out.write_all(&text)?;
+            counts.merge(piece_counts);
+        }
+        counts.threads = rayon::current_num_threads();
+        Ok(counts)
+    }
+}
+
+/// What a worker made of a streamed piece.
+enum Piece {
+    Done(Result<(Vec<u8>, Counts)>),
+    Quoted,
+    /// Not worked on: an earlier piece already ended the run.
+    Skipped,
+}
+
+/// Why a streamed run ended before the end of the file.
+enum End {
+    Quoted,
+    Failed(anyhow::Error),
+}
+
+/// The pieces done, written out in the file's order.
+struct InOrder<'w, W> {
+    next: usize,
+    pending: BTreeMap<usize, Piece>,
+    out: &'w mut W,
+    counts: Counts,
+    end: Option<End>,
+    /// Buffers written out, emptied, for the workers' next pieces.
+    spare: Vec<Vec<u8>>,
+}
+
+impl<W: Write> InOrder<'_, W> {
+    /// Takes piece `index` and writes every piece now in order; true when
+    /// the run has ended (the first error, in the file's order, or a quote).
+    fn deposit(&mut self, index: usize, piece: Piece) -> bool {
+        self.pending.insert(index, piece);
+        while let Some(piece) = self.pending.remove(&self.next) {
+            self.next += 1;
+            if self.end.is_some() {
+                continue;
+            }
+            match piece {
+                Piece::Done(Ok((mut text, counts))) => match self.out.write_all(&text) {
+                    Ok(()) => {
+                        self.counts.merge(counts);
+                        text.clear();
+                        self.spare.push(text);
+                    }
+                    Err(error) => self.end = Some(End::Failed(error.into())),
+                },
+                Piece::Done(Err(error)) => self.end = Some(End::Failed(error)),
+                Piece::Quoted => self.end = Some(End::Quoted),
+                Piece::Skipped => {}
+            }
+        }
+        self.end.is_some()
+    }
 }
 
 fn staging_path(out: &Path) -> PathBuf {
@@ -854,7 +1040,7 @@ struct Counts {
     /// Parse, evaluate, format: summed over the pieces.
     phases: [std::time::Duration; 3],
     pieces: usize,
-    write: std::time::Duration,
+    threads: usize,
 }
 
 struct PolicyCount {
@@ -868,7 +1054,7 @@ impl Counts {
         Counts {
             phases: Default::default(),
             pieces: 0,
-            write: std::time::Duration::ZERO,
+            threads: 0,
             enterprises: 0,
             policies: pack
                 .policies
