@@ -22,7 +22,7 @@ use zijin_policy::pack::Pack;
 use zijin_policy::reform::Override;
 
 use crate::cli::PolicyCommand;
-use crate::policy_csv::{Chunk, Input, Lines, RowWriter, What};
+use crate::policy_csv::{Chunk, Input, Lines, RowWriter, Unreadable, What};
 
 /// Runs a policy command.
 pub fn run(command: &PolicyCommand) -> Result<()> {
@@ -715,8 +715,23 @@ impl Batch<'_> {
         mut text: Vec<u8>,
     ) -> Result<Option<(Vec<u8>, Counts)>> {
         let clock = Instant::now();
-        let Some((frame, lines)) = parse()? else {
-            return Ok(None);
+        let (frame, lines) = match parse() {
+            Ok(Some(parsed)) => parsed,
+            Ok(None) => return Ok(None),
+            Err(error) => {
+                // An enterprise before the unreadable row whose evaluation
+                // fails is the first error in the file.
+                let unreadable = error.downcast::<Unreadable>()?;
+                let results = self.program.run(&unreadable.frame);
+                if let Some((row, error)) = results.first_error() {
+                    bail!(
+                        "{}:{}: {error}",
+                        input.file,
+                        input.line_of(&unreadable.lines, row)
+                    );
+                }
+                return Err(unreadable.error);
+            }
         };
         let parsed = clock.elapsed();
         let results = self.program.run(&frame);

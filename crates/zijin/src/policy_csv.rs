@@ -288,7 +288,9 @@ impl Input {
                 let local = u64::try_from(index + 1).unwrap_or(u64::MAX);
                 cells.clear();
                 cells.extend(line.split(|&byte| byte == b','));
-                self.row(before, local, &cells, &mut rows)?;
+                if let Err(error) = self.row(before, local, &cells, &mut rows) {
+                    return Err(self.unreadable(rows, before, error));
+                }
             }
         } else {
             let mut reader = csv::ReaderBuilder::new()
@@ -303,12 +305,15 @@ impl Input {
                         let line = error
                             .position()
                             .map_or(0, |position| self.before(before) + position.line());
-                        bail!("{}:{line}: cannot read the row: {error}", self.file);
+                        let error = anyhow!("{}:{line}: cannot read the row: {error}", self.file);
+                        return Err(self.unreadable(rows, before, error));
                     }
                 }
                 let local = record.position().map_or(0, csv::Position::line);
                 let cells: Vec<&[u8]> = record.iter().collect();
-                self.row(before, local, &cells, &mut rows)?;
+                if let Err(error) = self.row(before, local, &cells, &mut rows) {
+                    return Err(self.unreadable(rows, before, error));
+                }
             }
         }
         self.finish(rows, before).map(Some)
@@ -423,6 +428,25 @@ impl Input {
         Ok(rows)
     }
 
+    /// A row that cannot be read, with the rows of the piece before it (an
+    /// enterprise there whose evaluation fails comes first in the file).
+    fn unreadable(&self, mut rows: Rows, before: Before, error: anyhow::Error) -> anyhow::Error {
+        // The row's fields read before the one that failed.
+        let complete = rows.ids.len();
+        for builder in &mut rows.builders {
+            builder.truncate(complete);
+        }
+        match self.finish(rows, before) {
+            Ok((frame, lines)) => Unreadable {
+                error,
+                frame,
+                lines,
+            }
+            .into(),
+            Err(_) => error,
+        }
+    }
+
     /// The frame of the rows read from a piece.
     fn finish(&self, rows: Rows, before: Before) -> Result<(Frame, Lines)> {
         let Rows {
@@ -465,8 +489,6 @@ impl Input {
         if id.is_empty() {
             bail!("{}:{}: column “id”: empty", self.file, line());
         }
-        rows.ids.push(id.to_owned());
-        rows.lines.push(local);
         for (field, builder) in self.fields.iter().zip(&mut rows.builders) {
             let cell = cells[field.index];
             builder.push(cell, field.ty).map_err(|problem| {
@@ -479,6 +501,9 @@ impl Input {
                 )
             })?;
         }
+        // Counted only when whole (see `unreadable`).
+        rows.ids.push(id.to_owned());
+        rows.lines.push(local);
         Ok(())
     }
 
@@ -505,14 +530,33 @@ struct Rows {
 /// Where the rows of a piece's frame are: the lines within the piece
 /// (turned into lines of the file only for a message, by
 /// [`Input::line_of`]).
+#[derive(Debug)]
 pub struct Lines {
     before: Before,
     local: Vec<u64>,
 }
 
+/// A row of a piece that cannot be read, and the frame of the rows before
+/// it in that piece: an enterprise there whose evaluation fails is the
+/// first error in the file (see [`Unreadable::first`]).
+#[derive(Debug)]
+pub struct Unreadable {
+    pub error: anyhow::Error,
+    pub frame: Frame,
+    pub lines: Lines,
+}
+
+impl std::fmt::Display for Unreadable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.error.fmt(f)
+    }
+}
+
+impl std::error::Error for Unreadable {}
+
 /// Where a piece starts: in the file read whole, or in the file on disk
 /// (a streamed piece). The lines before it are counted only for a message.
-#[derive(Clone, Copy)]
+#[derive(Debug, Clone, Copy)]
 enum Before {
     Offset(usize),
     FileOffset(u64),
@@ -665,6 +709,19 @@ impl Builder {
         }
         self.present.push(present);
         Ok(())
+    }
+
+    /// Keeps the first `rows` values (drops a row read in part).
+    fn truncate(&mut self, rows: usize) {
+        match &mut self.data {
+            Data::Fixed(values, _) => values.truncate(rows),
+            Data::Other(ColumnData::Number(values)) => values.truncate(rows),
+            Data::Other(ColumnData::Fixed(values, _)) => values.truncate(rows),
+            Data::Other(ColumnData::Bool(values)) => values.truncate(rows),
+            Data::Other(ColumnData::Date(values)) => values.truncate(rows),
+            Data::Other(ColumnData::Text(values)) => values.truncate(rows),
+        }
+        self.present.truncate(rows);
     }
 
     fn finish(self) -> (ColumnData, Vec<bool>) {

@@ -160,6 +160,90 @@ fn bad_inputs_name_the_file_row_column_and_value() {
     );
 }
 
+/// `rows` enterprises made of the four of ROWS in turn, with ids E00000 …,
+/// and the results expected for them.
+fn many(rows: usize) -> (Vec<String>, Vec<String>) {
+    let templates: Vec<&str> = ROWS.lines().collect();
+    let expected: Vec<&str> = EXPECTED.lines().collect();
+    (0..rows)
+        .map(|i| {
+            let id = format!("E{i:05}");
+            let row = templates[i % 4].split_once(',').map(|(_, rest)| rest);
+            let result = expected[i % 4].split_once(',').map(|(_, rest)| rest);
+            (
+                format!("{id},{}", row.expect("a row")),
+                format!("{id},{}", result.expect("a result")),
+            )
+        })
+        .unzip()
+}
+
+#[test]
+fn a_large_file_is_read_in_pieces_with_its_errors_in_file_order() {
+    let directory = tempfile::tempdir().expect("temporary directory");
+    // 20,000 rows: about 2.3 MB, several pieces read while others run.
+    let (rows, results) = many(20_000);
+    let input = format!("{HEADER}\n{}\n", rows.join("\n"));
+    let output = run(directory.path(), &input, &[]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let written = std::fs::read_to_string(directory.path().join("results.csv")).expect("results");
+    assert_eq!(written, format!("{COLUMNS}\n{}\n", results.join("\n")));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("20000 家企业 enterprises"), "{stdout}");
+
+    // Windows line ends and no line end after the last row: the same.
+    let crlf = format!("{HEADER}\r\n{}", rows.join("\r\n"));
+    let output = run(directory.path(), &crlf, &["--force"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let written = std::fs::read_to_string(directory.path().join("results.csv")).expect("results");
+    assert_eq!(written, format!("{COLUMNS}\n{}\n", results.join("\n")));
+
+    // A quoted id near the end: records may then span lines, so the file is
+    // read whole; the results are the same.
+    let mut quoted = rows.clone();
+    quoted[19_990] = quoted[19_990].replacen("E19990", "\"E19990\"", 1);
+    let output = run(
+        directory.path(),
+        &format!("{HEADER}\n{}\n", quoted.join("\n")),
+        &["--force"],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    let written = std::fs::read_to_string(directory.path().join("results.csv")).expect("results");
+    assert_eq!(written, format!("{COLUMNS}\n{}\n", results.join("\n")));
+
+    // Two problems in different pieces: an evaluation error (a negative
+    // staff count puts the S&T staff ratio below the scale's first band) on
+    // line 15,002, and a value that is not a number on line 18,002. The
+    // first in the file is reported, wherever the pieces ran, and no file
+    // is left behind.
+    std::fs::remove_file(directory.path().join("results.csv")).expect("removes");
+    let mut broken = rows.clone();
+    broken[15_000] = broken[15_000].replacen(",0,0,42,0", ",-3,0,42,0", 1);
+    broken[18_000] = broken[18_000].replacen(",42,0", ",forty-two,0", 1);
+    let output = run(
+        directory.path(),
+        &format!("{HEADER}\n{}\n", broken.join("\n")),
+        &[],
+    );
+    assert!(!output.status.success());
+    let message = stderr(&output);
+    assert!(message.contains("enterprises.csv:15002:"), "{message}");
+    assert!(message.contains("below the first band"), "{message}");
+    assert!(!directory.path().join("results.csv").exists());
+    // Once the first is mended, the second.
+    broken[15_000] = rows[15_000].clone();
+    let output = run(
+        directory.path(),
+        &format!("{HEADER}\n{}\n", broken.join("\n")),
+        &[],
+    );
+    let message = stderr(&output);
+    assert!(
+        message.contains("enterprises.csv:18002: column “innovation_score_2024”: “forty-two”"),
+        "{message}"
+    );
+}
+
 fn zijin(directory: &Path, arguments: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_zijin"))
         .current_dir(directory)
