@@ -160,16 +160,69 @@ fn compact(data: ColumnData, present: &[bool]) -> ColumnData {
     ColumnData::Fixed(fixed, scale.unwrap_or(0))
 }
 
+/// The ids of a frame's enterprises, in order, in one buffer (a batch of
+/// a million enterprises makes one allocation, not a million).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Ids {
+    text: String,
+    /// Where each id ends in `text`.
+    ends: Vec<usize>,
+}
+
+impl Ids {
+    /// Room for `rows` ids of `bytes` bytes in all.
+    pub fn with_capacity(rows: usize, bytes: usize) -> Ids {
+        Ids {
+            text: String::with_capacity(bytes),
+            ends: Vec::with_capacity(rows),
+        }
+    }
+
+    pub fn push(&mut self, id: &str) {
+        self.text.push_str(id);
+        self.ends.push(self.text.len());
+    }
+
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// The id of row `row`.
+    pub fn get(&self, row: usize) -> &str {
+        let start = if row == 0 { 0 } else { self.ends[row - 1] };
+        &self.text[start..self.ends[row]]
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        (0..self.len()).map(|row| self.get(row))
+    }
+}
+
+impl From<Vec<String>> for Ids {
+    fn from(ids: Vec<String>) -> Ids {
+        let mut all = Ids::with_capacity(ids.len(), ids.iter().map(String::len).sum());
+        for id in &ids {
+            all.push(id);
+        }
+        all
+    }
+}
+
 /// The facts of a batch of enterprises, column by column.
 #[derive(Debug, Clone, Default)]
 pub struct Frame {
-    ids: Vec<String>,
+    ids: Ids,
     columns: HashMap<(String, Option<i32>), Column>,
 }
 
 impl Frame {
     /// An empty frame for the enterprises `ids` (in this order).
-    pub fn new(ids: Vec<String>) -> Frame {
+    pub fn new(ids: impl Into<Ids>) -> Frame {
+        let ids = ids.into();
         Frame {
             ids,
             columns: HashMap::new(),
@@ -184,7 +237,7 @@ impl Frame {
         self.ids.is_empty()
     }
 
-    pub fn ids(&self) -> &[String] {
+    pub fn ids(&self) -> &Ids {
         &self.ids
     }
 
@@ -215,7 +268,11 @@ impl Frame {
         pack: &Pack,
         enterprises: &[crate::eval::Enterprise],
     ) -> Result<Frame, String> {
-        let mut frame = Frame::new(enterprises.iter().map(|e| e.id.clone()).collect());
+        let mut ids = Ids::default();
+        for enterprise in enterprises {
+            ids.push(&enterprise.id);
+        }
+        let mut frame = Frame::new(ids);
         let n = enterprises.len();
         for variable in pack.variables.values() {
             let mut years: Vec<Option<i32>> = Vec::new();
@@ -279,7 +336,7 @@ impl Frame {
     /// year (the pack's integer variables as integers).
     pub fn enterprise(&self, pack: &Pack, row: usize) -> crate::eval::Enterprise {
         let mut enterprise = crate::eval::Enterprise {
-            id: self.ids[row].clone(),
+            id: self.ids.get(row).to_owned(),
             ..crate::eval::Enterprise::default()
         };
         for ((name, year), column) in &self.columns {
@@ -577,7 +634,7 @@ impl<'p> Program<'p> {
                 (
                     row,
                     EvalError {
-                        enterprise: frame.ids[row].clone(),
+                        enterprise: frame.ids.get(row).to_owned(),
                         place,
                         formula: formula.text.clone(),
                         message: messages[message as usize].clone(),
@@ -882,7 +939,7 @@ pub struct PolicyColumns {
 /// What [`Program::run`] finds for a frame: column by column.
 #[derive(Debug)]
 pub struct Results<'f> {
-    ids: &'f [String],
+    ids: &'f Ids,
     derived: Vec<Vals<'static>>,
     /// Per derived variable: the type of its formula and the declared type.
     derived_types: Vec<(Type, Type)>,
@@ -901,7 +958,7 @@ impl Results<'_> {
     }
 
     pub fn id(&self, row: usize) -> &str {
-        &self.ids[row]
+        self.ids.get(row)
     }
 
     /// The error that stopped the evaluation of this enterprise, if any.

@@ -387,7 +387,7 @@ fn reform(
                 };
                 rows.push(ChangeRow {
                     policy: change.policy.clone(),
-                    id: frame.ids()[row].clone(),
+                    id: frame.ids().get(row).to_owned(),
                     gains,
                     before: amount(&results[0]),
                     after: amount(&results[1]),

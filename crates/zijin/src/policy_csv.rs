@@ -20,7 +20,7 @@ use chrono::NaiveDate;
 use rust_decimal::{Decimal, RoundingStrategy};
 use zijin_policy::Type;
 use zijin_policy::check::PeriodKind;
-use zijin_policy::columns::{Column, ColumnData, Frame, MAX_FIXED_SCALE, Results};
+use zijin_policy::columns::{Column, ColumnData, Frame, Ids, MAX_FIXED_SCALE, Results};
 use zijin_policy::eval::{Enterprise, Status};
 use zijin_policy::pack::{Pack, Variable};
 use zijin_policy::value::Value;
@@ -273,7 +273,7 @@ impl Input {
             }
         }
         let mut rows = Rows {
-            ids: Vec::new(),
+            ids: Ids::default(),
             lines: Vec::new(),
             builders: self.fields.iter().map(|f| Builder::new(f.ty)).collect(),
         };
@@ -337,7 +337,7 @@ impl Input {
         // About 100 bytes a record: room without reallocating, mostly.
         let estimate = bytes.len() / 100 + 16;
         let mut rows = Rows {
-            ids: Vec::with_capacity(estimate),
+            ids: Ids::with_capacity(estimate, estimate * 12),
             lines: Vec::with_capacity(estimate),
             builders: self
                 .fields
@@ -397,7 +397,7 @@ impl Input {
                             if id.is_empty() {
                                 return Err(Unusual::Other);
                             }
-                            rows.ids.push(id.to_owned());
+                            rows.ids.push(id);
                         }
                         Some((k, ty)) => rows.builders[*k]
                             .push(cell, *ty)
@@ -502,7 +502,7 @@ impl Input {
             })?;
         }
         // Counted only when whole (see `unreadable`).
-        rows.ids.push(id.to_owned());
+        rows.ids.push(id);
         rows.lines.push(local);
         Ok(())
     }
@@ -522,7 +522,7 @@ impl Input {
 
 /// The rows of a piece being read.
 struct Rows {
-    ids: Vec<String>,
+    ids: Ids,
     lines: Vec<u64>,
     builders: Vec<Builder>,
 }
@@ -968,7 +968,10 @@ fn flag(value: bool) -> u8 {
 }
 
 fn push_text(out: &mut Vec<u8>, text: &str) {
-    if text.contains([',', '"', '\n', '\r']) {
+    if text
+        .bytes()
+        .any(|byte| matches!(byte, b',' | b'"' | b'\n' | b'\r'))
+    {
         out.push(b'"');
         out.extend_from_slice(text.replace('"', "\"\"").as_bytes());
         out.push(b'"');
@@ -985,10 +988,13 @@ pub fn push_money(out: &mut Vec<u8>, amount: Decimal) {
     } else {
         amount.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
     };
-    let mantissa = rounded.mantissa();
     let scale = rounded.scale();
-    if mantissa >= 0 && scale <= 2 && !rounded.is_sign_negative() {
-        let fen = mantissa * 10i128.pow(2 - scale);
+    // In 64 bits: an i128 division is a call, a u64 one an instruction.
+    let fen = u64::try_from(rounded.mantissa())
+        .ok()
+        .filter(|_| scale <= 2 && !rounded.is_sign_negative())
+        .and_then(|mantissa| mantissa.checked_mul(10u64.pow(2 - scale)));
+    if let Some(fen) = fen {
         let (yuan, fen) = (fen / 100, fen % 100);
         out.extend_from_slice(itoa::Buffer::new().format(yuan).as_bytes());
         out.push(b'.');
