@@ -1178,11 +1178,11 @@ impl<'a> Ints<'a> {
     fn view(&self) -> Fx<'_> {
         match self {
             Ints::Const(value, scale) => Fx {
-                ints: IntsView::Const(*value),
+                ints: View::Const(*value),
                 scale: *scale,
             },
             Ints::Column(values, scale) => Fx {
-                ints: IntsView::Slice(values),
+                ints: View::Slice(values),
                 scale: *scale,
             },
         }
@@ -1206,22 +1206,23 @@ impl<'a> Ints<'a> {
 /// Fixed-point numbers read without copying: mantissas and their scale.
 #[derive(Clone, Copy)]
 struct Fx<'b> {
-    ints: IntsView<'b>,
+    ints: View<'b, i64>,
     scale: u32,
 }
 
+/// A column or a constant, read without copying.
 #[derive(Clone, Copy)]
-enum IntsView<'b> {
-    Const(i64),
-    Slice(&'b [i64]),
+enum View<'b, T> {
+    Const(T),
+    Slice(&'b [T]),
 }
 
-impl IntsView<'_> {
+impl<T: Copy> View<'_, T> {
     #[inline]
-    fn get(self, row: usize) -> i64 {
+    fn get(self, row: usize) -> T {
         match self {
-            IntsView::Const(x) => x,
-            IntsView::Slice(values) => values[row],
+            View::Const(x) => x,
+            View::Slice(values) => values[row],
         }
     }
 }
@@ -1233,7 +1234,7 @@ impl Fx<'_> {
     }
 
     fn is_const(self) -> bool {
-        matches!(self.ints, IntsView::Const(_))
+        matches!(self.ints, View::Const(_))
     }
 }
 
@@ -1355,13 +1356,13 @@ impl<'a> Vals<'a> {
     fn fixed(&self) -> Option<Fx<'_>> {
         match &self.data {
             Data::Fixed(values, scale) => Some(Fx {
-                ints: IntsView::Slice(values),
+                ints: View::Slice(values),
                 scale: *scale,
             }),
             Data::Const(value) => {
                 let (mantissa, scale) = to_fixed(value.as_decimal()?)?;
                 Some(Fx {
-                    ints: IntsView::Const(mantissa),
+                    ints: View::Const(mantissa),
                     scale,
                 })
             }
@@ -1369,10 +1370,10 @@ impl<'a> Vals<'a> {
         }
     }
 
-    fn bools(&self) -> Option<BoolsView<'_>> {
+    fn bools(&self) -> Option<View<'_, bool>> {
         match &self.data {
-            Data::Bool(values) => Some(BoolsView::Slice(values)),
-            Data::Const(Value::Bool(b)) => Some(BoolsView::Const(*b)),
+            Data::Bool(values) => Some(View::Slice(values)),
+            Data::Const(Value::Bool(b)) => Some(View::Const(*b)),
             _ => None,
         }
     }
@@ -1393,22 +1394,6 @@ impl<'a> Vals<'a> {
             Data::Text(values) => Value::Text(values[row].clone()),
             Data::Const(value) => value.clone(),
         })
-    }
-}
-
-#[derive(Clone, Copy)]
-enum BoolsView<'b> {
-    Const(bool),
-    Slice(&'b [bool]),
-}
-
-impl BoolsView<'_> {
-    #[inline]
-    fn get(self, row: usize) -> bool {
-        match self {
-            BoolsView::Const(b) => b,
-            BoolsView::Slice(values) => values[row],
-        }
     }
 }
 
@@ -2263,7 +2248,7 @@ impl<'f> Run<'f> {
             let values = column.and_then(|column| match &column.data {
                 ColumnData::Number(values) => Some(Nums::Slice(values)),
                 ColumnData::Fixed(values, scale) => Some(Nums::Fixed(Fx {
-                    ints: IntsView::Slice(values),
+                    ints: View::Slice(values),
                     scale: *scale,
                 })),
                 _ => None,
