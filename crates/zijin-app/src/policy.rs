@@ -76,7 +76,14 @@ pub struct PolicyCount {
     pub gained: Vec<Uscc>,
     /// Eligible in the previous run and not now.
     pub lost: Vec<Uscc>,
+    /// Failing on one criterion only, by at most [`NEAR_MISS_MARGIN`] of
+    /// its threshold (培育对象).
+    pub near_misses: usize,
 }
+
+/// How close to its threshold a failed criterion must be for a near miss:
+/// 10% (the gap over the threshold).
+pub const NEAR_MISS_MARGIN: Decimal = Decimal::from_parts(10, 0, 0, false, 2);
 
 /// What a run did.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -94,6 +101,37 @@ pub struct PolicyRunSummary {
 pub struct StoredExplanation {
     pub reason: Option<String>,
     /// One line per criterion ([`zijin_policy::explain::render_criterion`]).
+    pub criteria: Vec<String>,
+    /// For a near miss (stored as a failed entitlement): the criterion it
+    /// fails and by how much.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub near_miss: Option<StoredNearMiss>,
+}
+
+/// The failed comparison of a near miss and its gap.
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+pub struct StoredNearMiss {
+    pub criterion: String,
+    /// Both sides of the comparison that failed, as written and as found.
+    pub left_text: String,
+    pub left: String,
+    pub op: String,
+    pub right_text: String,
+    pub right: String,
+    /// How much the left side must change for it to hold, and that over the
+    /// threshold.
+    pub gap: Decimal,
+    pub relative: Option<Decimal>,
+}
+
+/// A near miss of a stored run: an enterprise failing a policy on one
+/// criterion only, by a small margin.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NearMissRecord {
+    pub uscc: Uscc,
+    pub policy_id: String,
+    pub near_miss: StoredNearMiss,
+    /// Every criterion's line, as for an entitlement.
     pub criteria: Vec<String>,
 }
 
@@ -142,6 +180,7 @@ impl<S: Store> Zijin<S> {
                 amount: policy.amount.as_ref().map(|_| Decimal::ZERO),
                 gained: Vec::new(),
                 lost: Vec::new(),
+                near_misses: 0,
             })
             .collect();
         for (entry, evaluation) in registry.iter().zip(evaluations) {
@@ -165,11 +204,22 @@ impl<S: Store> Zijin<S> {
                             policy_id: policy.id.clone(),
                             status: EntitlementStatus::Pass,
                             amount: policy.amount,
-                            explanation: explanation_json(&evaluation, &policy.id),
+                            explanation: stored_json(&evaluation, &policy.id, None),
                         });
                     }
                     Status::Unknown => count.unknown += 1,
-                    Status::Fail => {}
+                    Status::Fail => {
+                        if let Some(near_miss) = near_miss(pack, &evaluation, policy) {
+                            count.near_misses += 1;
+                            entitlements.push(EntitlementRecord {
+                                uscc: entry.enterprise.uscc.clone(),
+                                policy_id: policy.id.clone(),
+                                status: EntitlementStatus::Fail,
+                                amount: None,
+                                explanation: stored_json(&evaluation, &policy.id, Some(near_miss)),
+                            });
+                        }
+                    }
                 }
             }
         }
@@ -195,7 +245,10 @@ impl<S: Store> Zijin<S> {
                 }
             }
             let mut new: BTreeMap<&str, BTreeSet<&Uscc>> = BTreeMap::new();
-            for entitlement in &entitlements {
+            for entitlement in entitlements
+                .iter()
+                .filter(|entitlement| entitlement.status == EntitlementStatus::Pass)
+            {
                 new.entry(entitlement.policy_id.as_str())
                     .or_default()
                     .insert(&entitlement.uscc);
@@ -251,13 +304,50 @@ impl<S: Store> Zijin<S> {
             .max_by_key(|run| run.id))
     }
 
-    /// The entitlements of a run (of one enterprise when `uscc` is given).
+    /// The entitlements of a run (of one enterprise when `uscc` is given):
+    /// the eligible enterprises and policies.
     pub async fn entitlements(
         &self,
         run_id: i64,
         uscc: Option<&Uscc>,
     ) -> Result<Vec<EntitlementRecord>> {
-        Ok(self.store.policy_entitlements(run_id, uscc).await?)
+        let mut stored = self.store.policy_entitlements(run_id, uscc).await?;
+        stored.retain(|entitlement| entitlement.status == EntitlementStatus::Pass);
+        Ok(stored)
+    }
+
+    /// The near misses of a run (of one policy when `policy` is given),
+    /// closest first.
+    pub async fn near_misses(
+        &self,
+        run_id: i64,
+        policy: Option<&str>,
+    ) -> Result<Vec<NearMissRecord>> {
+        let stored = self.store.policy_entitlements(run_id, None).await?;
+        let mut found: Vec<NearMissRecord> = stored
+            .into_iter()
+            .filter(|entitlement| {
+                entitlement.status == EntitlementStatus::Fail
+                    && policy.is_none_or(|policy| entitlement.policy_id == policy)
+            })
+            .filter_map(|entitlement| {
+                let explanation: StoredExplanation =
+                    serde_json::from_str(&entitlement.explanation).ok()?;
+                Some(NearMissRecord {
+                    uscc: entitlement.uscc,
+                    policy_id: entitlement.policy_id,
+                    near_miss: explanation.near_miss?,
+                    criteria: explanation.criteria,
+                })
+            })
+            .collect();
+        found.sort_by(|a, b| {
+            a.near_miss
+                .relative
+                .cmp(&b.near_miss.relative)
+                .then_with(|| a.uscc.cmp(&b.uscc))
+        });
+        Ok(found)
     }
 
     /// Evaluates `pack` for one enterprise of the registry, with the full
@@ -323,7 +413,7 @@ pub fn latest_entry(history: zijin_store::EnterpriseHistory) -> RegistryEntry {
     }
 }
 
-fn explanation_json(evaluation: &Evaluation, policy: &str) -> String {
+fn stored_json(evaluation: &Evaluation, policy: &str, near_miss: Option<StoredNearMiss>) -> String {
     let Some(result) = evaluation.policy(policy) else {
         return String::new();
     };
@@ -334,8 +424,51 @@ fn explanation_json(evaluation: &Evaluation, policy: &str) -> String {
             .iter()
             .map(zijin_policy::explain::render_criterion)
             .collect(),
+        near_miss,
     };
     serde_json::to_string(&stored).unwrap_or_default()
+}
+
+/// The near miss of a failed policy: all its criteria must hold, exactly
+/// one fails, others pass, and the failed comparison is within
+/// [`NEAR_MISS_MARGIN`] of its threshold.
+fn near_miss(
+    pack: &Pack,
+    evaluation: &Evaluation,
+    result: &zijin_policy::eval::PolicyResult,
+) -> Option<StoredNearMiss> {
+    let policy = pack.policy(&result.id)?;
+    if policy.combine != zijin_policy::pack::Combine::All {
+        return None;
+    }
+    let mut failing = result
+        .criteria
+        .iter()
+        .filter(|criterion| criterion.status != Status::Pass);
+    let criterion = failing.next()?;
+    if criterion.status != Status::Fail || failing.next().is_some() {
+        return None;
+    }
+    let margin = zijin_policy::nearmiss::margin(evaluation, &result.id, &criterion.id)?;
+    if margin
+        .relative
+        .is_none_or(|relative| relative > NEAR_MISS_MARGIN)
+    {
+        return None;
+    }
+    let comparison = &margin.comparison;
+    Some(StoredNearMiss {
+        criterion: criterion.id.clone(),
+        left_text: comparison.left_text.clone(),
+        left: comparison.left.to_string(),
+        op: comparison.op.symbol().to_owned(),
+        right_text: comparison.right_text.clone(),
+        right: comparison.right.to_string(),
+        gap: margin.gap.normalize(),
+        relative: margin
+            .relative
+            .map(|relative| relative.round_dp(6).normalize()),
+    })
 }
 
 /// A digest of the registry as read: every enterprise, fact and label.

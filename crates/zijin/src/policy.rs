@@ -160,6 +160,7 @@ pub async fn run_with_database<S: zijin_store::Store>(
                 "金额 amount",
                 "新增 gained",
                 "减少 lost",
+                "培育 near misses",
             ]);
             for count in &summary.policies {
                 table.add_row(vec![
@@ -169,6 +170,7 @@ pub async fn run_with_database<S: zijin_store::Store>(
                     count.amount.map(money).unwrap_or_default(),
                     count.gained.len().to_string(),
                     count.lost.len().to_string(),
+                    count.near_misses.to_string(),
                 ]);
             }
             writeln!(out, "{table}")?;
@@ -273,6 +275,7 @@ async fn entitlement_list<S: zijin_store::Store>(
         .unwrap_or(zijin_app::policy::StoredExplanation {
             reason: None,
             criteria: Vec::new(),
+            near_miss: None,
         });
         let policy = pack
             .policy(&entitlement.policy_id)

@@ -290,6 +290,18 @@ pub(crate) async fn eligible<S: Store + 'static>(
         .iter()
         .filter_map(|entitlement| entitlement.amount)
         .reduce(|a, b| a + b);
+    let by_region = counts(&entitlements, &enterprises).remove(&policy.id);
+    let near_misses = state
+        .app
+        .near_misses(run.id, Some(&policy.id))
+        .await
+        .map_err(|error| ctx.error(error))?;
+    let percent = |relative: Decimal| {
+        format!(
+            "{}%",
+            (relative * Decimal::ONE_HUNDRED).round_dp(2).normalize()
+        )
+    };
     let title = format!("{} · {}", ctx.t(&policy.name_zh, &policy.name_en), period);
     let body = html! {
         p { a href=(ctx.href("/policies", &[])) { "← " (ctx.t("政策兑现", "Policies")) } }
@@ -305,6 +317,15 @@ pub(crate) async fn eligible<S: Store + 'static>(
                 " · " (ctx.t("仅列出前 ", "only the first ")) (LIST_LIMIT) (ctx.t(" 家", ""))
             }
         }
+        @if let Some(by_region) = &by_region {
+            table.data {
+                tbody {
+                    tr { th scope="row" { (ctx.t("按区", "By district")) } td { (region_counts(&ctx, &regions, &by_region.by_district)) } }
+                    tr { th scope="row" { (ctx.t("按园区", "By park")) } td { (region_counts(&ctx, &regions, &by_region.by_park)) } }
+                }
+            }
+        }
+        h2 { (ctx.t("符合条件企业", "Eligible enterprises")) }
         table.data.sortable {
             thead { tr {
                 th scope="col" { (ctx.t("统一社会信用代码", "Credit code")) }
@@ -322,6 +343,45 @@ pub(crate) async fn eligible<S: Store + 'static>(
                         td { @if let Some(enterprise) = enterprise { (ctx.region_name(&regions, &enterprise.district)) } }
                         td { @if let Some(park) = enterprise.and_then(|enterprise| enterprise.park.as_ref()) { (ctx.region_name(&regions, park)) } }
                         td.num { (entitlement.amount.map(money_text).unwrap_or_else(|| "—".to_owned())) }
+                    }
+                }
+            }
+        }
+        h2 id="near-misses" { (ctx.t("培育对象（差一项）", "Near misses (one criterion short)")) }
+        p {
+            (ctx.t(
+                "只差一项条件、且差距不超过门槛 10% 的企业（软升高、小升高的培育对象），差距最小的在前：",
+                "Enterprises failing on one criterion only, by at most 10% of its threshold (candidates to cultivate), closest first: "
+            ))
+            strong.near-total { (near_misses.len()) }
+            @if near_misses.len() > LIST_LIMIT {
+                " · " (ctx.t("仅列出前 ", "only the first ")) (LIST_LIMIT) (ctx.t(" 家", ""))
+            }
+        }
+        @if !near_misses.is_empty() {
+            table.data.sortable {
+                thead { tr {
+                    th scope="col" { (ctx.t("统一社会信用代码", "Credit code")) }
+                    th scope="col" { (ctx.t("企业名称", "Name")) }
+                    th scope="col" { (ctx.t("区", "District")) }
+                    th scope="col" { (ctx.t("未满足的条件", "Criterion failed")) }
+                    th scope="col" { (ctx.t("实际 → 门槛", "Found → threshold")) }
+                    th scope="col" { (ctx.t("差距", "Gap")) }
+                    th scope="col" { (ctx.t("相对差距", "Relative gap")) }
+                } }
+                tbody {
+                    @for near in near_misses.iter().take(LIST_LIMIT) {
+                        @let enterprise = enterprises.get(&near.uscc);
+                        @let criterion = policy.criteria.iter().find(|criterion| criterion.id == near.near_miss.criterion);
+                        tr {
+                            td { a href=(ctx.href(&format!("/enterprises/{}", near.uscc.as_str()), &[])) { code { (near.uscc.as_str()) } } }
+                            td { (enterprise.map_or("", |enterprise| enterprise.name.as_str())) }
+                            td { @if let Some(enterprise) = enterprise { (ctx.region_name(&regions, &enterprise.district)) } }
+                            td { (criterion.map_or(near.near_miss.criterion.as_str(), |criterion| ctx.t(&criterion.text_zh, &criterion.text_en))) }
+                            td { code { (near.near_miss.left_text) } " = " (near.near_miss.left) " " (near.near_miss.op) " " (near.near_miss.right) }
+                            td.num { (near.near_miss.gap) }
+                            td.num { (near.near_miss.relative.map(percent).unwrap_or_else(|| "—".to_owned())) }
+                        }
                     }
                 }
             }

@@ -76,8 +76,52 @@ async fn the_policies_page_counts_the_latest_run_by_policy() {
         .find(|entry| entry.enterprise.uscc == first.uscc)
         .unwrap();
     assert!(page.contains(&entry.enterprise.name));
-    let rows = page.matches("<tr>").count() - 1;
+    // The eligible table: its rows before the near misses, less the header
+    // and the two rows of counts by district and park.
+    let (eligible, near) = page.split_once("id=\"near-misses\"").unwrap();
+    let rows = eligible.matches("<tr>").count() - 3;
     assert_eq!(rows, (*count).min(500));
+    assert!(eligible.contains("按区") && eligible.contains("按园区"));
+    let near_misses = app.near_misses(run.id, Some(policy)).await.unwrap();
+    assert!(
+        near.contains(&format!(
+            "<strong class=\"near-total\">{}</strong>",
+            near_misses.len()
+        )),
+        "{near}"
+    );
+
+    // Near misses: stored with the run, each failing one criterion by at
+    // most 10%, closest first; the page lists them with their gaps.
+    let mut any = false;
+    for policy in counts.keys() {
+        let near_misses = app.near_misses(run.id, Some(policy)).await.unwrap();
+        for pair in near_misses.windows(2) {
+            assert!(pair[0].near_miss.relative <= pair[1].near_miss.relative);
+        }
+        for near in &near_misses {
+            let relative = near.near_miss.relative.expect("a relative gap");
+            assert!(relative <= zijin_app::policy::NEAR_MISS_MARGIN, "{near:?}");
+            assert!(near.near_miss.gap > rust_decimal::Decimal::ZERO, "{near:?}");
+            let failing = near
+                .criteria
+                .iter()
+                .filter(|line| !line.starts_with("[pass]"))
+                .count();
+            assert_eq!(failing, 1, "{near:?}");
+        }
+        let Some(closest) = near_misses.first() else {
+            continue;
+        };
+        any = true;
+        let page = get(&router, &format!("/policies/default/2024/{policy}"))
+            .await
+            .text();
+        let (_, near) = page.split_once("id=\"near-misses\"").unwrap();
+        assert!(near.contains(&format!("/enterprises/{}", closest.uscc.as_str())));
+        assert!(near.contains(&closest.near_miss.left_text));
+    }
+    assert!(any, "the demo run has near misses");
 
     assert_eq!(
         get(&router, "/policies/default/2024/nope").await.status,
