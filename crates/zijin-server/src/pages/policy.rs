@@ -296,6 +296,13 @@ pub(crate) async fn eligible<S: Store + 'static>(
         .near_misses(run.id, Some(&policy.id))
         .await
         .map_err(|error| ctx.error(error))?;
+    // Six places are enough to read a gap; the stored figures are exact.
+    let short = |text: &str| {
+        text.parse::<Decimal>().map_or_else(
+            |_| text.to_owned(),
+            |value| value.round_dp(6).normalize().to_string(),
+        )
+    };
     let percent = |relative: Decimal| {
         format!(
             "{}%",
@@ -378,8 +385,8 @@ pub(crate) async fn eligible<S: Store + 'static>(
                             td { (enterprise.map_or("", |enterprise| enterprise.name.as_str())) }
                             td { @if let Some(enterprise) = enterprise { (ctx.region_name(&regions, &enterprise.district)) } }
                             td { (criterion.map_or(near.near_miss.criterion.as_str(), |criterion| ctx.t(&criterion.text_zh, &criterion.text_en))) }
-                            td { code { (near.near_miss.left_text) } " = " (near.near_miss.left) " " (near.near_miss.op) " " (near.near_miss.right) }
-                            td.num { (near.near_miss.gap) }
+                            td { code { (near.near_miss.left_text) } " = " (short(&near.near_miss.left)) " " (near.near_miss.op) " " (short(&near.near_miss.right)) }
+                            td.num { (short(&near.near_miss.gap.to_string())) }
                             td.num { (near.near_miss.relative.map(percent).unwrap_or_else(|| "—".to_owned())) }
                         }
                     }
