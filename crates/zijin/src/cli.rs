@@ -278,9 +278,10 @@ pub enum PolicyCommand {
         /// 政策包 The policy pack (TOML).
         #[arg(long, value_name = "PACK.toml")]
         pack: PathBuf,
-        /// 企业数据 The enterprises (engine-neutral CSV).
+        /// 企业数据 The enterprises (engine-neutral CSV); without it, the near misses stored
+        /// with the latest run of the pack over the registry (those within 10%).
         #[arg(long, value_name = "FILE.csv")]
-        input: PathBuf,
+        input: Option<PathBuf>,
         /// 评估年度 The period N.
         #[arg(long, value_name = "YEAR")]
         period: i32,

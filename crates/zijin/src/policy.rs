@@ -56,11 +56,14 @@ pub fn run(command: &PolicyCommand) -> Result<()> {
         } => reform(pack, set, input, *period, out.as_deref()),
         PolicyCommand::NearMiss {
             pack,
-            input,
+            input: Some(input),
             period,
             margin,
             out,
         } => near_miss(pack, input, *period, margin, out.as_deref()),
+        PolicyCommand::NearMiss { input: None, .. } => {
+            bail!("this near-miss list reads the database, not a file")
+        }
     }
 }
 
@@ -68,7 +71,9 @@ pub fn run(command: &PolicyCommand) -> Result<()> {
 pub fn needs_database(command: &PolicyCommand) -> bool {
     matches!(
         command,
-        PolicyCommand::Run { input: None, .. } | PolicyCommand::Explain { input: None, .. }
+        PolicyCommand::Run { input: None, .. }
+            | PolicyCommand::Explain { input: None, .. }
+            | PolicyCommand::NearMiss { input: None, .. }
     )
 }
 
@@ -226,6 +231,91 @@ pub async fn run_with_database<S: zijin_store::Store>(
                 "{}",
                 zijin_policy::explain::render_evaluation(&evaluation)
             )?;
+        }
+        PolicyCommand::NearMiss {
+            pack,
+            period,
+            margin,
+            out: path,
+            input: None,
+        } => {
+            let limit = parse_rate(margin)?;
+            if limit > zijin_app::policy::NEAR_MISS_MARGIN {
+                bail!(
+                    "--margin {margin}: a run stores the near misses within 10%; for a wider margin, run `zijin policy near-miss --input FILE.csv`"
+                );
+            }
+            let (pack, _) = load_pack_text(pack)?;
+            let Some(run) = app.latest_policy_run(&pack.info.id, *period).await? else {
+                bail!(
+                    "no run of pack {} for {period} is stored; run `zijin policy run --pack {} --period {period}` first",
+                    pack.info.id,
+                    pack.info.id
+                );
+            };
+            let registry = app
+                .registry(&zijin_store::RegistryFilter {
+                    facts: zijin_store::FactYears::None,
+                })
+                .await?;
+            let enterprises: std::collections::HashMap<
+                &zijin_domain::Uscc,
+                &zijin_domain::Enterprise,
+            > = registry
+                .iter()
+                .map(|entry| (&entry.enterprise.uscc, &entry.enterprise))
+                .collect();
+            let names: std::collections::HashMap<String, String> = app
+                .regions()
+                .await?
+                .into_iter()
+                .map(|region| (region.code.to_string(), region.name_zh))
+                .collect();
+            let mut text = String::from(
+                "policy,uscc,name,district,district_name,criterion,value,threshold,gap,relative_gap\n",
+            );
+            let mut rows = 0;
+            for near in app.near_misses(run.id, None).await? {
+                let near_miss = &near.near_miss;
+                if near_miss.relative.is_none_or(|relative| relative > limit) {
+                    continue;
+                }
+                let enterprise = enterprises.get(&near.uscc);
+                let district = enterprise
+                    .map_or_else(String::new, |enterprise| enterprise.district.to_string());
+                let mut record = csv::Writer::from_writer(Vec::new());
+                record.write_record([
+                    near.policy_id.as_str(),
+                    near.uscc.as_str(),
+                    enterprise.map_or("", |enterprise| enterprise.name.as_str()),
+                    &district,
+                    names.get(&district).map_or("", String::as_str),
+                    near_miss.criterion.as_str(),
+                    near_miss.left.as_str(),
+                    near_miss.right.as_str(),
+                    &near_miss.gap.to_string(),
+                    &near_miss
+                        .relative
+                        .map(|relative| relative.to_string())
+                        .unwrap_or_default(),
+                ])?;
+                text.push_str(&String::from_utf8_lossy(&record.into_inner()?));
+                rows += 1;
+            }
+            match path {
+                Some(path) => {
+                    write_whole(path, text.as_bytes())?;
+                    writeln!(
+                        out,
+                        "运行 run #{} ({} {}, {period}): {rows} 家临界企业 near misses (gap ≤ {margin}) → {}",
+                        run.id,
+                        run.pack_id,
+                        run.pack_version,
+                        path.display()
+                    )?;
+                }
+                None => write!(out, "{text}")?,
+            }
         }
         _ => bail!("this policy command reads files, not the database"),
     }

@@ -87,6 +87,54 @@ fn a_run_over_the_registry_is_stored_compared_and_listed() {
     ));
     assert!(second.contains("运行 run #2"), "{second}");
     assert!(second.contains("与上次运行 #1 相比"), "{second}");
+    assert!(second.contains("培育 near misses"), "{second}");
+
+    // The near misses stored with the latest run, as a list.
+    let listed = stdout(&zijin(
+        dir,
+        &[
+            "policy",
+            "near-miss",
+            "--pack",
+            "default",
+            "--period",
+            "2024",
+            "--out",
+            "near.csv",
+        ],
+    ));
+    assert!(listed.contains("运行 run #2"), "{listed}");
+    let near = std::fs::read_to_string(dir.join("near.csv")).expect("the list");
+    assert!(
+        near.starts_with(
+            "policy,uscc,name,district,district_name,criterion,value,threshold,gap,relative_gap\n"
+        ),
+        "{near}"
+    );
+    let count = near.lines().count() - 1;
+    assert!(
+        listed.contains(&format!("{count} 家临界企业 near misses")),
+        "{listed}"
+    );
+    let wider = zijin(
+        dir,
+        &[
+            "policy",
+            "near-miss",
+            "--pack",
+            "default",
+            "--period",
+            "2024",
+            "--margin",
+            "20%",
+        ],
+    );
+    assert!(!wider.status.success());
+    assert!(
+        String::from_utf8_lossy(&wider.stderr).contains("--input"),
+        "{}",
+        String::from_utf8_lossy(&wider.stderr)
+    );
 
     let explained = stdout(&zijin(
         dir,
