@@ -8,10 +8,11 @@ use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
 use chrono::NaiveDate;
+use zijin_app::policy::NearMissRecord;
 use zijin_app::{AssessQuery, AssessmentReport, Zijin};
-use zijin_domain::{IndicatorCode, Observation, Plan, Region};
+use zijin_domain::{Enterprise, IndicatorCode, Observation, Plan, Region, Uscc};
 use zijin_report::PdfEngine;
-use zijin_store::{ObservationFilter, Store};
+use zijin_store::{EntitlementRecord, FactYears, ObservationFilter, RegistryFilter, Store};
 
 use crate::error::ApiError;
 
@@ -26,7 +27,28 @@ pub(crate) struct AppState<S> {
     cache: Mutex<Vec<Arc<Snapshot>>>,
     /// The data version and when it was last read from the store.
     checked: Mutex<Option<(Instant, Arc<DataVersion>)>>,
+    /// The latest stored policy runs read, newest last (a stored run never
+    /// changes: runs are only added).
+    runs: Mutex<Vec<Arc<RunData>>>,
+    /// The registry's enterprises (without facts) and the registry import
+    /// they were read after.
+    registry: Mutex<Option<(Option<i64>, Arc<Enterprises>)>>,
 }
+
+/// The registry's enterprises by credit code.
+pub(crate) type Enterprises = HashMap<Uscc, Enterprise>;
+
+/// What the policy pages show of a stored run.
+pub(crate) struct RunData {
+    pub run_id: i64,
+    /// The eligible enterprises and policies (explanations left in the store).
+    pub entitlements: Vec<EntitlementRecord>,
+    /// Closest first.
+    pub near_misses: Vec<NearMissRecord>,
+}
+
+/// How many stored runs the policy pages keep read.
+const CACHED_RUNS: usize = 4;
 
 impl<S: Store + 'static> AppState<S> {
     pub fn new(app: Zijin<S>) -> AppState<S> {
@@ -36,7 +58,72 @@ impl<S: Store + 'static> AppState<S> {
             pdf: tokio::sync::OnceCell::new(),
             cache: Mutex::new(Vec::new()),
             checked: Mutex::new(None),
+            runs: Mutex::new(Vec::new()),
+            registry: Mutex::new(None),
         }
+    }
+
+    /// The entitlements and near misses of stored run `run_id`, read from
+    /// the store once.
+    pub async fn run_data(&self, run_id: i64) -> Result<Arc<RunData>, ApiError> {
+        {
+            let runs = self.runs.lock().unwrap_or_else(PoisonError::into_inner);
+            if let Some(data) = runs.iter().find(|data| data.run_id == run_id) {
+                return Ok(Arc::clone(data));
+            }
+        }
+        let mut entitlements = self.app.entitlements(run_id, None).await?;
+        for entitlement in &mut entitlements {
+            entitlement.explanation = String::new();
+        }
+        let near_misses = self.app.near_misses(run_id, None).await?;
+        let data = Arc::new(RunData {
+            run_id,
+            entitlements,
+            near_misses,
+        });
+        let mut runs = self.runs.lock().unwrap_or_else(PoisonError::into_inner);
+        runs.retain(|kept| kept.run_id != run_id);
+        if runs.len() >= CACHED_RUNS {
+            runs.remove(0);
+        }
+        runs.push(Arc::clone(&data));
+        Ok(data)
+    }
+
+    /// The registry's enterprises without their facts, by credit code; read
+    /// again only after a new registry import.
+    pub async fn registry(&self) -> Result<Arc<Enterprises>, ApiError> {
+        let latest = self
+            .app
+            .store()
+            .registry_imports()
+            .await
+            .map_err(zijin_app::AppError::from)?
+            .iter()
+            .map(|import| import.id)
+            .max();
+        {
+            let registry = self.registry.lock().unwrap_or_else(PoisonError::into_inner);
+            if let Some((read_after, enterprises)) = registry.as_ref()
+                && *read_after == latest
+            {
+                return Ok(Arc::clone(enterprises));
+            }
+        }
+        let enterprises: Enterprises = self
+            .app
+            .registry(&RegistryFilter {
+                facts: FactYears::None,
+            })
+            .await?
+            .into_iter()
+            .map(|entry| (entry.enterprise.uscc.clone(), entry.enterprise))
+            .collect();
+        let enterprises = Arc::new(enterprises);
+        *self.registry.lock().unwrap_or_else(PoisonError::into_inner) =
+            Some((latest, Arc::clone(&enterprises)));
+        Ok(enterprises)
     }
 
     /// The shared PDF engine. Without the fonts it is not built, and the next

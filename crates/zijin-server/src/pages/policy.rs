@@ -1,9 +1,11 @@
 //! The policy pages (免申即享): the built-in packs and their stored runs with
 //! the eligible counts of the latest run of the default pack by district and
 //! park (`/policies`), the eligible enterprises of one policy in one run
-//! (`/policies/{pack}/{period}/{policy}`), and an enterprise of the registry
+//! (`/policies/{pack}/{period}/{policy}`, with the counts by district and
+//! park and the near misses), and an enterprise of the registry
 //! with its facts, labels and live evaluation (`/enterprises/{uscc}`, in
-//! `enterprise`).
+//! `enterprise`). A stored run and the registry are read once and kept in
+//! the state (`AppState::run_data`, `AppState::registry`).
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -12,8 +14,9 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use maud::{Markup, html};
 use rust_decimal::Decimal;
+use zijin_app::policy::NearMissRecord;
 use zijin_domain::{Enterprise, Region, RegionCode, Uscc};
-use zijin_store::{EntitlementRecord, FactYears, PolicyRunRecord, RegistryFilter, Store};
+use zijin_store::{EntitlementRecord, PolicyRunRecord, Store};
 
 use super::{Ctx, PageError};
 use crate::Shared;
@@ -25,24 +28,6 @@ use crate::policy_api::money_text;
 const DEFAULT_PACK: &str = "default";
 /// The most eligible enterprises a policy page lists.
 const LIST_LIMIT: usize = 500;
-
-/// The enterprises of the registry, without their facts, by credit code.
-async fn enterprises<S: Store + 'static>(
-    state: &Shared<S>,
-    ctx: &Ctx,
-) -> Result<HashMap<Uscc, Enterprise>, PageError> {
-    let registry = state
-        .app
-        .registry(&RegistryFilter {
-            facts: FactYears::None,
-        })
-        .await
-        .map_err(|error| ctx.error(error))?;
-    Ok(registry
-        .into_iter()
-        .map(|entry| (entry.enterprise.uscc.clone(), entry.enterprise))
-        .collect())
-}
 
 fn when(run: &PolicyRunRecord) -> String {
     run.created_at.format("%Y-%m-%d %H:%M").to_string()
@@ -112,14 +97,13 @@ pub(crate) async fn list<S: Store + 'static>(
     let mut latest_counts = None;
     let mut synthetic = false;
     if let Some(run) = latest {
-        let entitlements = state
-            .app
-            .entitlements(run.id, None)
+        let data = state
+            .run_data(run.id)
             .await
             .map_err(|error| ctx.error(error))?;
-        let enterprises = enterprises(&state, &ctx).await?;
+        let enterprises = state.registry().await.map_err(|error| ctx.error(error))?;
         synthetic = enterprises.values().any(|enterprise| enterprise.synthetic);
-        latest_counts = Some((run, counts(&entitlements, &enterprises)));
+        latest_counts = Some((run, counts(&data.entitlements, &enterprises)));
     }
     let title = ctx.t(
         "政策兑现（免申即享）",
@@ -267,15 +251,17 @@ pub(crate) async fn eligible<S: Store + 'static>(
                 ),
             ))
         })?;
-    let entitlements: Vec<EntitlementRecord> = state
-        .app
-        .entitlements(run.id, None)
+    let data = state
+        .run_data(run.id)
         .await
-        .map_err(|error| ctx.error(error))?
-        .into_iter()
+        .map_err(|error| ctx.error(error))?;
+    let entitlements: Vec<EntitlementRecord> = data
+        .entitlements
+        .iter()
         .filter(|entitlement| entitlement.policy_id == policy.id)
+        .cloned()
         .collect();
-    let enterprises = enterprises(&state, &ctx).await?;
+    let enterprises = state.registry().await.map_err(|error| ctx.error(error))?;
     let regions = state
         .app
         .regions()
@@ -291,11 +277,11 @@ pub(crate) async fn eligible<S: Store + 'static>(
         .filter_map(|entitlement| entitlement.amount)
         .reduce(|a, b| a + b);
     let by_region = counts(&entitlements, &enterprises).remove(&policy.id);
-    let near_misses = state
-        .app
-        .near_misses(run.id, Some(&policy.id))
-        .await
-        .map_err(|error| ctx.error(error))?;
+    let near_misses: Vec<&NearMissRecord> = data
+        .near_misses
+        .iter()
+        .filter(|near| near.policy_id == policy.id)
+        .collect();
     // Six places are enough to read a gap; the stored figures are exact.
     let short = |text: &str| {
         text.parse::<Decimal>().map_or_else(
