@@ -40,7 +40,7 @@ use zijin_store::{
 
 pub use error::{AppError, Result};
 pub use evaluation::{Evaluation, EvaluationRun, ExitFlag, NodeInfo, RankUncertainty, UnitResult};
-pub use registry::{ComputedCount, ComputedCounts, computed_counts};
+pub use registry::{BesideRow, ComputedBeside, ComputedCount, ComputedCounts, computed_counts};
 
 /// One file handed to [`Zijin::import_files`]: its name (for messages and the
 /// record) and its bytes.

@@ -216,6 +216,136 @@ impl<S: Store> Zijin<S> {
             .await?;
         Ok(computed_counts(&entries, &regions, year))
     }
+
+    /// The computed counts of `year` beside the reported figures of the same
+    /// year, region by region (districts, parks, then the city), for
+    /// `high_tech_enterprises` and `tech_smes`: the computed series is never
+    /// mixed into the reported one, only shown beside it with the difference.
+    pub async fn computed_beside_reported(&self, year: i32) -> Result<ComputedBeside> {
+        let counts = self.computed_counts(year).await?;
+        // Every observation (a few thousand at most), the two codes picked below.
+        let reported = self
+            .observations(&zijin_store::ObservationFilter {
+                indicators: Vec::new(),
+                regions: Vec::new(),
+            })
+            .await?;
+        let reported_value = |indicator: &str, region: &RegionCode| {
+            reported
+                .iter()
+                .filter(|record| {
+                    record.observation.indicator.as_str() == indicator
+                        && &record.observation.region == region
+                        && record.observation.period == zijin_domain::Period::Year(year)
+                })
+                .map(|record| record.observation.value)
+                .next()
+        };
+        let mut rows: Vec<BesideRow> = counts
+            .districts
+            .iter()
+            .chain(&counts.parks)
+            .map(|count| BesideRow {
+                region: count.region.clone(),
+                name_zh: count.name_zh.clone(),
+                name_en: count.name_en.clone(),
+                kind: count.kind,
+                high_tech_enterprises: count.high_tech_enterprises,
+                reported_high_tech_enterprises: reported_value(
+                    HIGH_TECH_ENTERPRISES,
+                    &count.region,
+                ),
+                tech_smes: count.tech_smes,
+                reported_tech_smes: reported_value(TECH_SMES, &count.region),
+                synthetic: count.synthetic,
+            })
+            .collect();
+        if let Some(city) = self
+            .store()
+            .regions()
+            .await?
+            .into_iter()
+            .find(|region| region.parent.is_none())
+        {
+            rows.push(BesideRow {
+                reported_high_tech_enterprises: reported_value(HIGH_TECH_ENTERPRISES, &city.code),
+                reported_tech_smes: reported_value(TECH_SMES, &city.code),
+                region: city.code,
+                name_zh: city.name_zh,
+                name_en: city.name_en,
+                kind: city.kind,
+                high_tech_enterprises: counts.total_high_tech_enterprises,
+                tech_smes: counts.total_tech_smes,
+                synthetic: counts.total_synthetic,
+            });
+        }
+        Ok(ComputedBeside { counts, rows })
+    }
+}
+
+impl<S: Store> Zijin<S> {
+    /// The latest year, up to `up_to`, with a reported figure of `indicator`
+    /// for any region.
+    pub async fn latest_reported_year(&self, indicator: &str, up_to: i32) -> Result<Option<i32>> {
+        let observations = self
+            .observations(&zijin_store::ObservationFilter {
+                indicators: Vec::new(),
+                regions: Vec::new(),
+            })
+            .await?;
+        Ok(observations
+            .iter()
+            .filter(|record| record.observation.indicator.as_str() == indicator)
+            .filter_map(|record| match record.observation.period {
+                zijin_domain::Period::Year(year) if year <= up_to => Some(year),
+                _ => None,
+            })
+            .max())
+    }
+}
+
+/// [`Zijin::computed_beside_reported`]: the counts and one row per region.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ComputedBeside {
+    pub counts: ComputedCounts,
+    /// Districts, parks, then the city (the whole registry).
+    pub rows: Vec<BesideRow>,
+}
+
+/// One region's computed counts and the figures reported for it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BesideRow {
+    pub region: RegionCode,
+    pub name_zh: String,
+    pub name_en: String,
+    pub kind: RegionKind,
+    pub high_tech_enterprises: usize,
+    pub reported_high_tech_enterprises: Option<f64>,
+    pub tech_smes: usize,
+    pub reported_tech_smes: Option<f64>,
+    /// How many of the enterprises counted are synthetic (合成数据).
+    pub synthetic: usize,
+}
+
+impl BesideRow {
+    /// The computed and reported figures of `indicator` (one of
+    /// [`HIGH_TECH_ENTERPRISES`], [`TECH_SMES`]), and computed − reported
+    /// when both exist.
+    pub fn of(&self, indicator: &str) -> Option<(usize, Option<f64>, Option<f64>)> {
+        let (computed, reported) = match indicator {
+            HIGH_TECH_ENTERPRISES => (
+                self.high_tech_enterprises,
+                self.reported_high_tech_enterprises,
+            ),
+            TECH_SMES => (self.tech_smes, self.reported_tech_smes),
+            _ => return None,
+        };
+        Some((
+            computed,
+            reported,
+            reported.map(|reported| computed as f64 - reported),
+        ))
+    }
 }
 
 #[cfg(test)]

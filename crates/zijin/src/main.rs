@@ -20,7 +20,6 @@ use chrono::Utc;
 use clap::Parser;
 use indicatif::{ProgressBar, ProgressStyle};
 use zijin_app::{Actor, AssessQuery, InputFile, Zijin, demo};
-use zijin_domain::{IndicatorCode, RegionCode};
 use zijin_store::{AnyStore, PlanSaved, Store};
 
 use crate::cli::{
@@ -655,30 +654,8 @@ async fn print_evaluations(
 
 /// The computed counts of the registry beside the reported figures.
 async fn registry_counts(app: &Zijin<AnyStore>, year: i32, out: &mut impl Write) -> Result<()> {
-    let counts = app.computed_counts(year).await?;
-    let codes = ["high_tech_enterprises", "tech_smes"];
-    let indicators = codes
-        .iter()
-        .map(|code| code.parse())
-        .collect::<std::result::Result<Vec<IndicatorCode>, _>>()
-        .map_err(|error| anyhow::anyhow!("{error:?}"))?;
-    let reported = app
-        .observations(&zijin_store::ObservationFilter {
-            indicators,
-            regions: Vec::new(),
-        })
-        .await?;
-    let reported_value = |indicator: &str, region: &RegionCode| {
-        reported
-            .iter()
-            .filter(|record| {
-                record.observation.indicator.as_str() == indicator
-                    && &record.observation.region == region
-                    && record.observation.period == zijin_domain::Period::Year(year)
-            })
-            .map(|record| record.observation.value)
-            .next()
-    };
+    let beside = app.computed_beside_reported(year).await?;
+    let counts = &beside.counts;
     writeln!(
         out,
         "登记库计数 computed from the registry, {year} (as of {}): {} 高企 valid certificates, {} 科技型中小企业 registrations{}",
@@ -705,41 +682,24 @@ async fn registry_counts(app: &Zijin<AnyStore>, year: i32, out: &mut impl Write)
         "差 difference",
     ]);
     let cell = |value: Option<f64>| value.map_or_else(|| "–".to_owned(), |v| format!("{v}"));
-    let difference = |computed: usize, reported: Option<f64>| {
-        reported.map_or_else(String::new, |reported| {
-            format!("{:+}", computed as f64 - reported)
-        })
-    };
-    for count in counts.districts.iter().chain(&counts.parks) {
-        let hte = reported_value(codes[0], &count.region);
-        let sme = reported_value(codes[1], &count.region);
-        table.add_row(vec![
-            format!("{} {}", count.region, count.name_zh),
-            count.high_tech_enterprises.to_string(),
-            cell(hte),
-            difference(count.high_tech_enterprises, hte),
-            count.tech_smes.to_string(),
-            cell(sme),
-            difference(count.tech_smes, sme),
-        ]);
-    }
-    if let Some(city) = app
-        .regions()
-        .await?
-        .into_iter()
-        .find(|region| region.parent.is_none())
-    {
-        let hte = reported_value(codes[0], &city.code);
-        let sme = reported_value(codes[1], &city.code);
-        table.add_row(vec![
-            format!("{} {}（全市 city）", city.code, city.name_zh),
-            counts.total_high_tech_enterprises.to_string(),
-            cell(hte),
-            difference(counts.total_high_tech_enterprises, hte),
-            counts.total_tech_smes.to_string(),
-            cell(sme),
-            difference(counts.total_tech_smes, sme),
-        ]);
+    let difference =
+        |value: Option<f64>| value.map_or_else(String::new, |difference| format!("{difference:+}"));
+    for row in &beside.rows {
+        let name = if row.kind == zijin_domain::RegionKind::City {
+            format!("{} {}（全市 city）", row.region, row.name_zh)
+        } else {
+            format!("{} {}", row.region, row.name_zh)
+        };
+        let mut cells = vec![name];
+        for indicator in [
+            zijin_app::registry::HIGH_TECH_ENTERPRISES,
+            zijin_app::registry::TECH_SMES,
+        ] {
+            if let Some((computed, reported, gap)) = row.of(indicator) {
+                cells.extend([computed.to_string(), cell(reported), difference(gap)]);
+            }
+        }
+        table.add_row(cells);
     }
     writeln!(out, "{table}")?;
     Ok(())

@@ -1,12 +1,16 @@
 //! One indicator in one region: the trajectory chart, the three readings in
 //! words ("为什么是黄灯"), the data table with sources and revisions, the
-//! breakdown by district and park, downloads.
+//! breakdown by district and park, downloads; for the counts of high-tech
+//! enterprises and S&T SMEs, the figures computed from the enterprise
+//! registry beside the reported ones.
 
 use axum::extract::{Path, State};
 use axum::response::Response;
+use chrono::Datelike;
 use maud::{Markup, PreEscaped, html};
 use zijin_app::monitor::is_synthetic;
-use zijin_app::{AppError, AssessmentReport};
+use zijin_app::registry::{HIGH_TECH_ENTERPRISES, TECH_SMES};
+use zijin_app::{AppError, AssessmentReport, ComputedBeside};
 use zijin_assess::{Assessment, Trajectory};
 use zijin_domain::{
     Indicator, IndicatorCode, Kind, Lang, ObservationRecord, Region, RegionCode, RegionKind,
@@ -38,6 +42,26 @@ pub(crate) async fn page<S: Store + 'static>(
         .history(&code, &region)
         .await
         .map_err(|e| ctx.error(e))?;
+    // The counts behind two indicators computed from the enterprise
+    // registry, beside the reported figures of the latest reported year.
+    let mut computed = None;
+    if [HIGH_TECH_ENTERPRISES, TECH_SMES].contains(&code.as_str()) {
+        let year = state
+            .app
+            .latest_reported_year(code.as_str(), report.as_of.year())
+            .await
+            .map_err(|e| ctx.error(e))?
+            .unwrap_or(report.as_of.year() - 1);
+        let beside = state
+            .app
+            .computed_beside_reported(year)
+            .await
+            .map_err(|e| ctx.error(e))?;
+        let counted = beside.counts.total_high_tech_enterprises + beside.counts.total_tech_smes;
+        if counted > 0 {
+            computed = Some(beside);
+        }
+    }
     Ok(render(
         &ctx,
         &report,
@@ -45,7 +69,46 @@ pub(crate) async fn page<S: Store + 'static>(
         &region,
         &trajectory,
         &history,
+        computed.as_ref(),
     ))
+}
+
+/// The computed counts beside the reported figures, region by region.
+fn computed_section(ctx: &Ctx, code: &str, beside: &ComputedBeside) -> Markup {
+    let counts = &beside.counts;
+    let synthetic = counts.total_synthetic > 0;
+    let number = |value: f64| format!("{value}");
+    html! {
+        section #computed {
+            h2 {
+                (ctx.t("企业库计算值（与报送值对照）", "Computed from the enterprise registry, beside the reported figures"))
+                " · " (counts.year)
+                @if synthetic { " " (ctx.synthetic_badge()) }
+            }
+            p { (ctx.t(counts.note_zh, counts.note_en)) " "
+                (ctx.t("计算值单列，不并入报送数据。", "The computed series is shown beside the reported one, never mixed into it.")) }
+            table.data {
+                thead { tr {
+                    th scope="col" { (ctx.t("地区", "Region")) }
+                    th scope="col" { (ctx.t("计算值", "Computed")) }
+                    th scope="col" { (ctx.t("报送值", "Reported")) }
+                    th scope="col" { (ctx.t("差（计算−报送）", "Difference (computed − reported)")) }
+                } }
+                tbody {
+                    @for row in &beside.rows {
+                        @if let Some((computed, reported, difference)) = row.of(code) {
+                            tr {
+                                td { (ctx.t(&row.name_zh, &row.name_en)) }
+                                td.num { (computed) }
+                                td.num { (reported.map(number).unwrap_or_else(|| "—".to_owned())) }
+                                td.num { (difference.map(|difference| format!("{difference:+}")).unwrap_or_default()) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// An indicator code that is not valid is an indicator that does not exist.
@@ -83,6 +146,7 @@ fn render(
     region: &RegionCode,
     trajectory: &Trajectory,
     history: &[ObservationRecord],
+    computed: Option<&ComputedBeside>,
 ) -> Response {
     let lang = ctx.lang;
     let name = lang.pick(&indicator.name_zh, &indicator.name_en);
@@ -132,6 +196,9 @@ fn render(
             @for kind in [RegionKind::District, RegionKind::Park] {
                 (breakdown(ctx, report, indicator, kind))
             }
+        }
+        @if let Some(beside) = computed {
+            (computed_section(ctx, indicator.code.as_str(), beside))
         }
     };
     ctx.render(&title, body)

@@ -194,3 +194,49 @@ async fn an_enterprise_page_shows_facts_labels_and_the_evaluation() {
     let answer = get(&router, &format!("/enterprises/{unknown}")).await;
     assert_eq!(answer.status, StatusCode::NOT_FOUND, "{}", answer.text());
 }
+
+#[tokio::test]
+async fn the_enterprise_counts_show_the_registry_beside_the_reported_figures() {
+    let app = demo_app().await;
+    let router = demo_router().await;
+    let page = get(&router, "/indicators/high_tech_enterprises").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let page = page.text();
+    let (_, section) = page
+        .split_once("id=\"computed\"")
+        .expect("the computed section");
+    assert!(section.contains("企业库计算值"), "{section}");
+    assert!(
+        section.contains("合成数据"),
+        "the synthetic registry is marked"
+    );
+    // The latest year with reported figures up to the assessment date.
+    let year = app
+        .latest_reported_year("high_tech_enterprises", 2024)
+        .await
+        .unwrap()
+        .expect("reported figures");
+    assert!(section.contains(&format!("· {year}")), "{year}");
+    let beside = app.computed_beside_reported(year).await.unwrap();
+    let mut differences = 0;
+    for row in &beside.rows {
+        let (computed, reported, difference) = row.of("high_tech_enterprises").unwrap();
+        assert!(
+            section.contains(&format!(
+                "<td>{}</td><td class=\"num\">{computed}</td>",
+                row.name_zh
+            )),
+            "{}: {computed}",
+            row.name_zh
+        );
+        if let (Some(reported), Some(difference)) = (reported, difference) {
+            assert_eq!(difference, computed as f64 - reported);
+            assert!(section.contains(&format!("{difference:+}")), "{difference}");
+            differences += 1;
+        }
+    }
+    assert!(differences > 0, "reported figures beside computed ones");
+    // The other indicators have no such section.
+    let other = get(&router, "/indicators/rd_intensity").await.text();
+    assert!(!other.contains("id=\"computed\""));
+}
