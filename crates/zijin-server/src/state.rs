@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use axum::body::Bytes;
 use chrono::NaiveDate;
 use zijin_app::policy::NearMissRecord;
-use zijin_app::{AssessQuery, AssessmentReport, Zijin};
+use zijin_app::{AssessQuery, AssessmentReport, ComputedBeside, Zijin};
 use zijin_domain::{Enterprise, IndicatorCode, Observation, Plan, Region, Uscc};
 use zijin_report::PdfEngine;
 use zijin_store::{EntitlementRecord, FactYears, ObservationFilter, RegistryFilter, Store};
@@ -33,7 +33,14 @@ pub(crate) struct AppState<S> {
     /// The registry's enterprises (without facts) and the registry import
     /// they were read after.
     registry: Mutex<Option<(Option<i64>, Arc<Enterprises>)>>,
+    /// The registry's counts beside the reported figures: the year, the
+    /// registry import and the data version they were computed for.
+    computed: Mutex<Option<(ComputedKey, Arc<ComputedBeside>)>>,
 }
+
+/// What the computed counts depend on: the year, the latest registry
+/// import, and the observations' version.
+type ComputedKey = (i32, Option<i64>, Arc<DataVersion>);
 
 /// The registry's enterprises by credit code.
 pub(crate) type Enterprises = HashMap<Uscc, Enterprise>;
@@ -60,7 +67,45 @@ impl<S: Store + 'static> AppState<S> {
             checked: Mutex::new(None),
             runs: Mutex::new(Vec::new()),
             registry: Mutex::new(None),
+            computed: Mutex::new(None),
         }
+    }
+
+    /// [`Zijin::computed_beside_reported`] for `year`, computed again only
+    /// after a registry import or new observations.
+    pub async fn computed_beside_reported(
+        &self,
+        year: i32,
+    ) -> Result<Arc<ComputedBeside>, ApiError> {
+        let key: ComputedKey = (
+            year,
+            self.latest_registry_import().await?,
+            self.data_version().await?,
+        );
+        {
+            let computed = self.computed.lock().unwrap_or_else(PoisonError::into_inner);
+            if let Some((kept, beside)) = computed.as_ref()
+                && *kept == key
+            {
+                return Ok(Arc::clone(beside));
+            }
+        }
+        let beside = Arc::new(self.app.computed_beside_reported(year).await?);
+        *self.computed.lock().unwrap_or_else(PoisonError::into_inner) =
+            Some((key, Arc::clone(&beside)));
+        Ok(beside)
+    }
+
+    async fn latest_registry_import(&self) -> Result<Option<i64>, ApiError> {
+        Ok(self
+            .app
+            .store()
+            .registry_imports()
+            .await
+            .map_err(zijin_app::AppError::from)?
+            .iter()
+            .map(|import| import.id)
+            .max())
     }
 
     /// The entitlements and near misses of stored run `run_id`, read from
@@ -94,15 +139,7 @@ impl<S: Store + 'static> AppState<S> {
     /// The registry's enterprises without their facts, by credit code; read
     /// again only after a new registry import.
     pub async fn registry(&self) -> Result<Arc<Enterprises>, ApiError> {
-        let latest = self
-            .app
-            .store()
-            .registry_imports()
-            .await
-            .map_err(zijin_app::AppError::from)?
-            .iter()
-            .map(|import| import.id)
-            .max();
+        let latest = self.latest_registry_import().await?;
         {
             let registry = self.registry.lock().unwrap_or_else(PoisonError::into_inner);
             if let Some((read_after, enterprises)) = registry.as_ref()

@@ -53,7 +53,6 @@ pub(crate) async fn page<S: Store + 'static>(
             .map_err(|e| ctx.error(e))?
             .unwrap_or(report.as_of.year() - 1);
         let beside = state
-            .app
             .computed_beside_reported(year)
             .await
             .map_err(|e| ctx.error(e))?;
@@ -69,7 +68,7 @@ pub(crate) async fn page<S: Store + 'static>(
         &region,
         &trajectory,
         &history,
-        computed.as_ref(),
+        computed.as_deref(),
     ))
 }
 
