@@ -2500,28 +2500,23 @@ fn fixed_arithmetic<'s>(
             overflow |= st.as_ref().is_none_or(|st| st[row] == St::Ok);
         }
     };
-    match op {
-        BinaryOp::Add => (0..n).for_each(|row| {
+    if op == BinaryOp::Multiply {
+        (0..n).for_each(|row| push(row, a.ints.get(row).checked_mul(b.ints.get(row))));
+    } else {
+        let sum: fn(i64, i64) -> Option<i64> = if op == BinaryOp::Add {
+            i64::checked_add
+        } else {
+            i64::checked_sub
+        };
+        (0..n).for_each(|row| {
+            let aligned = a.ints.get(row).checked_mul(ka);
             push(
                 row,
-                a.ints
-                    .get(row)
-                    .checked_mul(ka)
+                aligned
                     .zip(b.ints.get(row).checked_mul(kb))
-                    .and_then(|(x, y)| x.checked_add(y)),
+                    .and_then(|(x, y)| sum(x, y)),
             )
-        }),
-        BinaryOp::Subtract => (0..n).for_each(|row| {
-            push(
-                row,
-                a.ints
-                    .get(row)
-                    .checked_mul(ka)
-                    .zip(b.ints.get(row).checked_mul(kb))
-                    .and_then(|(x, y)| x.checked_sub(y)),
-            )
-        }),
-        _ => (0..n).for_each(|row| push(row, a.ints.get(row).checked_mul(b.ints.get(row)))),
+        });
     }
     if overflow {
         return None;

@@ -75,6 +75,21 @@ fn region_counts(ctx: &Ctx, regions: &[Region], counts: &BTreeMap<RegionCode, us
     }
 }
 
+/// An enterprise's first cells in a list: its code (a link to its page),
+/// its name and its district.
+fn enterprise_cells(
+    ctx: &Ctx,
+    regions: &[Region],
+    uscc: &Uscc,
+    enterprise: Option<&Enterprise>,
+) -> Markup {
+    html! {
+        td { a href=(ctx.href(&format!("/enterprises/{}", uscc.as_str()), &[])) { code { (uscc.as_str()) } } }
+        td { (enterprise.map_or("", |enterprise| enterprise.name.as_str())) }
+        td { @if let Some(enterprise) = enterprise { (ctx.region_name(regions, &enterprise.district)) } }
+    }
+}
+
 /// `/policies`: the packs, their runs, and the latest run of the default pack.
 pub(crate) async fn list<S: Store + 'static>(
     State(state): State<Shared<S>>,
@@ -331,9 +346,7 @@ pub(crate) async fn eligible<S: Store + 'static>(
                 @for entitlement in entitlements.iter().take(LIST_LIMIT) {
                     @let enterprise = enterprises.get(&entitlement.uscc);
                     tr {
-                        td { a href=(ctx.href(&format!("/enterprises/{}", entitlement.uscc.as_str()), &[])) { code { (entitlement.uscc.as_str()) } } }
-                        td { (enterprise.map_or("", |enterprise| enterprise.name.as_str())) }
-                        td { @if let Some(enterprise) = enterprise { (ctx.region_name(&regions, &enterprise.district)) } }
+                        (enterprise_cells(&ctx, &regions, &entitlement.uscc, enterprise))
                         td { @if let Some(park) = enterprise.and_then(|enterprise| enterprise.park.as_ref()) { (ctx.region_name(&regions, park)) } }
                         td.num { (entitlement.amount.map(money_text).unwrap_or_else(|| "—".to_owned())) }
                     }
@@ -367,9 +380,7 @@ pub(crate) async fn eligible<S: Store + 'static>(
                         @let enterprise = enterprises.get(&near.uscc);
                         @let criterion = policy.criteria.iter().find(|criterion| criterion.id == near.near_miss.criterion);
                         tr {
-                            td { a href=(ctx.href(&format!("/enterprises/{}", near.uscc.as_str()), &[])) { code { (near.uscc.as_str()) } } }
-                            td { (enterprise.map_or("", |enterprise| enterprise.name.as_str())) }
-                            td { @if let Some(enterprise) = enterprise { (ctx.region_name(&regions, &enterprise.district)) } }
+                            (enterprise_cells(&ctx, &regions, &near.uscc, enterprise))
                             td { (criterion.map_or(near.near_miss.criterion.as_str(), |criterion| ctx.t(&criterion.text_zh, &criterion.text_en))) }
                             td { code { (near.near_miss.left_text) } " = " (short(&near.near_miss.left)) " " (near.near_miss.op) " " (short(&near.near_miss.right)) }
                             td.num { (short(&near.near_miss.gap.to_string())) }
