@@ -412,17 +412,42 @@ fn evaluate_file<T: Send>(
         .pieces()
         .par_iter()
         .map(|piece| {
-            let (frame, lines) = input.frame(piece)?;
+            let (frame, lines) = input
+                .frame(piece)
+                .map_err(|error| unreadable(input, programs, error))?;
             let results: Vec<Results<'_>> =
                 programs.iter().map(|program| program.run(&frame)).collect();
             for results in &results {
-                if let Some((row, error)) = results.first_error() {
-                    bail!("{}:{}: {error}", input.file, input.line_of(&lines, row));
-                }
+                stopped(input, results, &lines)?;
             }
             each(&frame, &results)
         })
         .collect()
+}
+
+/// The first enterprise of a piece whose evaluation stopped, as an error
+/// at its line.
+fn stopped(input: &Input, results: &Results<'_>, lines: &Lines) -> Result<()> {
+    match results.first_error() {
+        Some((row, error)) => bail!("{}:{}: {error}", input.file, input.line_of(lines, row)),
+        None => Ok(()),
+    }
+}
+
+/// The first error of a piece with a row that cannot be read: an
+/// enterprise before that row whose evaluation stops comes first in the
+/// file; otherwise the row itself. Other errors pass unchanged.
+fn unreadable(input: &Input, programs: &[&Program<'_>], error: anyhow::Error) -> anyhow::Error {
+    let unreadable = match error.downcast::<Unreadable>() {
+        Ok(unreadable) => unreadable,
+        Err(error) => return error,
+    };
+    for program in programs {
+        if let Err(error) = stopped(input, &program.run(&unreadable.frame), &unreadable.lines) {
+            return error;
+        }
+    }
+    unreadable.error
 }
 
 fn explain(
@@ -808,30 +833,15 @@ impl Batch<'_> {
         mut text: Vec<u8>,
     ) -> Result<Option<(Vec<u8>, Counts)>> {
         let clock = Instant::now();
-        let (frame, lines) = match parse() {
-            Ok(Some(parsed)) => parsed,
-            Ok(None) => return Ok(None),
-            Err(error) => {
-                // An enterprise before the unreadable row whose evaluation
-                // fails is the first error in the file.
-                let unreadable = error.downcast::<Unreadable>()?;
-                let results = self.program.run(&unreadable.frame);
-                if let Some((row, error)) = results.first_error() {
-                    bail!(
-                        "{}:{}: {error}",
-                        input.file,
-                        input.line_of(&unreadable.lines, row)
-                    );
-                }
-                return Err(unreadable.error);
-            }
+        let Some((frame, lines)) =
+            parse().map_err(|error| unreadable(input, &[self.program], error))?
+        else {
+            return Ok(None);
         };
         let parsed = clock.elapsed();
         let results = self.program.run(&frame);
         let evaluated = clock.elapsed();
-        if let Some((row, error)) = results.first_error() {
-            bail!("{}:{}: {error}", input.file, input.line_of(&lines, row));
-        }
+        stopped(input, &results, &lines)?;
         text.reserve(frame.len() * 64);
         let mut counts = Counts::new(self.pack);
         let writer = RowWriter::new(self.pack, self.whats, &results);

@@ -6,32 +6,15 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use serde_json::{Value, json};
-use tower::ServiceExt;
 
-use crate::{Answer, demo_router};
+use crate::{Answer, answer, demo_router};
 
 pub async fn post_json(router: &Router, uri: &str, body: &str) -> Answer {
-    let response = router
-        .clone()
-        .oneshot(
-            Request::post(uri)
-                .header(header::CONTENT_TYPE, "application/json")
-                .body(Body::from(body.to_owned()))
-                .unwrap(),
-        )
-        .await
-        .expect("the router answers");
-    let status = response.status();
-    let headers = response.headers().clone();
-    let body = axum::body::to_bytes(response.into_body(), usize::MAX)
-        .await
-        .expect("the body")
-        .to_vec();
-    Answer {
-        status,
-        headers,
-        body,
-    }
+    let request = Request::post(uri)
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(body.to_owned()))
+        .unwrap();
+    answer(router, request).await
 }
 
 /// The benchmark pack's E0000002: a high-tech enterprise with an R&D subsidy of 14761.00.

@@ -124,9 +124,14 @@ pub async fn get_with(router: &Router, uri: &str, headers: &[(&str, &str)]) -> A
     for (name, value) in headers {
         request = request.header(*name, *value);
     }
+    answer(router, request.body(Body::empty()).unwrap()).await
+}
+
+/// `request` sent to `router`, and what it answers.
+pub async fn answer(router: &Router, request: Request<Body>) -> Answer {
     let response = router
         .clone()
-        .oneshot(request.body(Body::empty()).unwrap())
+        .oneshot(request)
         .await
         .expect("the router answers");
     let status = response.status();
